@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import type { ActivityDeps } from '../deps.ts';
+import { clientError } from '../failure.ts';
+import type { PipelineInput } from '../../schemas/pipeline.ts';
+import { chaptersFromShots, shotsFromCuts, smpte } from './shots.ts';
+
+interface Probe {
+  format: { format_long_name?: string; duration?: string };
+  streams: { codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[];
+}
+
+function runTool(cmd: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.length > 4_000_000) stderr = stderr.slice(-2_000_000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: code ?? -1 });
+    });
+  });
+}
+
+const rate = (r?: string) => {
+  const [n, d] = (r ?? '0/1').split('/').map(Number);
+  return d ? n / d : 0;
+};
+
+/** BDA limits for video (reference §1.13), configurable. */
+const limits = () => ({
+  maxMs: Number(process.env.QUARRY_VIDEO_MAX_MINUTES ?? 240) * 60_000,
+  maxBytes: Number(process.env.QUARRY_VIDEO_MAX_BYTES ?? 10_240 * 1024 * 1024),
+});
+
+/**
+ * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
+ * child processes). Chapters group shots; frame OCR, moderation, logos, transcript and summaries are not
+ * produced yet and the output says so.
+ */
+export function createVideoActivities(deps: ActivityDeps) {
+  return {
+    async analyzeVideo(input: PipelineInput): Promise<{ uri: string; shots: number; durationMs: number }> {
+      const l = limits();
+      if (input.asset.bytes > l.maxBytes)
+        throw clientError('LimitExceeded', `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`);
+      return deps.storage.withLocalFile(input.assetUri, async (file) => {
+        const probe = await runTool('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], 120_000);
+        if (probe.code !== 0) throw clientError('InvalidInput', `the video cannot be read (corrupt or truncated): ${probe.stderr.trim().slice(0, 300)}`);
+        const info = JSON.parse(probe.stdout) as Probe;
+        const video = info.streams.find((s) => s.codec_type === 'video');
+        if (!video) throw clientError('InvalidInput', 'the file has no video stream (route it as AUDIO with modalityRouting)');
+        const durationMs = Math.round(Number(info.format.duration ?? 0) * 1000);
+        if (durationMs > l.maxMs) throw clientError('LimitExceeded', `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`);
+        const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate) || 25;
+        const scenes = await runTool(
+          'ffmpeg',
+          ['-hide_banner', '-nostats', '-i', file, '-an', '-vf', "select='gt(scene,0.3)',metadata=print", '-f', 'null', '-'],
+          30 * 60_000,
+        );
+        const cuts: { ms: number; score: number }[] = [];
+        let pts: number | undefined;
+        for (const line of scenes.stderr.split('\n')) {
+          const t = /pts_time:([0-9.]+)/.exec(line);
+          if (t) pts = Number(t[1]) * 1000;
+          const s = /lavfi\.scene_score=([0-9.]+)/.exec(line);
+          if (s && pts !== undefined) cuts.push({ ms: pts, score: Number(s[1]) });
+        }
+        const shots = shotsFromCuts(cuts, durationMs, fps);
+        const chapters = chaptersFromShots(shots).map((idx, ci) => {
+          for (const i of idx) shots[i].chapter_indices = [ci];
+          const first = shots[idx[0]];
+          const last = shots[idx[idx.length - 1]];
+          return {
+            chapter_index: ci,
+            start_timecode_smpte: first.start_timecode_smpte,
+            end_timecode_smpte: last.end_timecode_smpte,
+            start_timestamp_millis: first.start_timestamp_millis,
+            end_timestamp_millis: last.end_timestamp_millis,
+            start_frame_index: first.start_frame_index,
+            end_frame_index: last.end_frame_index,
+            duration_millis: last.end_timestamp_millis - first.start_timestamp_millis,
+            shot_indices: idx,
+          };
+        });
+        const result = {
+          metadata: {
+            asset_id: String(input.assetIndex),
+            semantic_modality: 'VIDEO',
+            uri: input.assetUri,
+            format: info.format.format_long_name,
+            frame_rate: Math.round(fps * 1000) / 1000,
+            codec: video.codec_name,
+            duration_millis: durationMs,
+            duration_smpte: smpte(durationMs, fps),
+            frame_width: video.width,
+            frame_height: video.height,
+          },
+          video: {},
+          shots,
+          chapters,
+          statistics: { shot_count: shots.length, chapter_count: chapters.length },
+          quarry_capabilities: {
+            shots: 'ffmpeg scene-change detection (threshold 0.3)',
+            chapters: 'consecutive shots grouped to at least 30 s',
+            not_generated: ['TRANSCRIPT', 'TEXT_DETECTION', 'CONTENT_MODERATION', 'LOGOS', 'VIDEO_SUMMARY', 'CHAPTER_SUMMARY', 'IAB'],
+            reason: 'video frame OCR, moderation, transcript and summaries are not implemented yet in Quarry',
+          },
+        };
+        const uri = `${input.assetOutputUri}/standard_output/0/result.json`;
+        await deps.storage.writeJson(uri, result);
+        return { uri, shots: shots.length, durationMs };
+      });
+    },
+  };
+}
+export type VideoActivities = ReturnType<typeof createVideoActivities>;

@@ -1,0 +1,18 @@
+import { openStorage } from '../activities/store/open-storage.ts';
+import { loadConfig } from '../schemas/config.ts';
+import { connectClient } from '../worker/connect.ts';
+import { startApi } from './server.ts';
+
+/** `quarry api`: the HTTP API alone, for deployments that run API and workers separately. */
+export async function runApi(): Promise<void> {
+  const config = loadConfig();
+  const { client } = await connectClient(config);
+  const { handleControlPlane } = await import('./control/router.ts');
+  const api = await startApi({ config, client, storage: openStorage(config), controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
+  console.error(`[api] listening on ${api.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await api.close();
+}

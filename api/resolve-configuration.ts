@@ -1,0 +1,47 @@
+import type { InvokeDataAutomationAsyncRequest } from '../schemas/bda-runtime.ts';
+import { BdaError } from '../schemas/errors.ts';
+import {
+  defaultStandardOutputConfiguration,
+  type OverrideConfiguration,
+  type StandardOutputConfiguration,
+} from '../schemas/output-configuration.ts';
+import type { BlueprintRef } from '../schemas/pipeline.ts';
+import type { RuntimeContext } from './runtime.ts';
+
+export interface ResolvedConfiguration {
+  standardOutputConfiguration: StandardOutputConfiguration;
+  overrideConfiguration?: OverrideConfiguration;
+  blueprints: BlueprintRef[];
+  projectArn?: string;
+  projectStage?: 'DEVELOPMENT' | 'LIVE';
+}
+
+/**
+ * What a job runs with: the named project's standard/custom output and overrides (its LIVE stage unless
+ * the request says otherwise), else BDA's defaults; blueprints named in the request come first.
+ */
+export async function resolveConfiguration(
+  ctx: Pick<RuntimeContext, 'config'>,
+  req: Pick<InvokeDataAutomationAsyncRequest, 'dataAutomationConfiguration' | 'blueprints' | 'overrideConfiguration'>,
+): Promise<ResolvedConfiguration> {
+  const requestBlueprints = (req.blueprints ?? []).map((b) => ({ blueprintArn: b.blueprintArn, version: b.version, stage: b.stage }));
+  const projectArn = req.dataAutomationConfiguration?.dataAutomationProjectArn;
+  if (!projectArn) {
+    return {
+      standardOutputConfiguration: defaultStandardOutputConfiguration,
+      overrideConfiguration: req.overrideConfiguration,
+      blueprints: requestBlueprints,
+    };
+  }
+  const stage = req.dataAutomationConfiguration?.stage ?? 'LIVE';
+  const { resolveProject } = await import('./control/resolve-project.ts');
+  const project = await resolveProject(ctx.config, projectArn, stage);
+  if (!project) throw new BdaError('ResourceNotFoundException', `dataAutomationConfiguration.dataAutomationProjectArn: no project '${projectArn}' (stage ${stage})`);
+  return {
+    standardOutputConfiguration: project.standardOutputConfiguration ?? defaultStandardOutputConfiguration,
+    overrideConfiguration: { ...project.overrideConfiguration, ...req.overrideConfiguration },
+    blueprints: requestBlueprints.length ? requestBlueprints : project.blueprints,
+    projectArn,
+    projectStage: stage,
+  };
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { openStorage } from '../activities/store/open-storage.ts';
+import { type RunningApi, startApi } from '../api/server.ts';
+import { type CodecServer, startCodecServer } from '../codecs/codec-server.ts';
+import { createDataConverter } from '../codecs/data-converter.ts';
+import { loadConfig, type QuarryConfig } from '../schemas/config.ts';
+import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
+import { activitiesByQueue } from '../worker/activities.ts';
+import { connectClient, connectWorker } from '../worker/connect.ts';
+import { type RunningWorkers, startWorkers } from '../worker/start.ts';
+import { type DevServer, startDevServer } from './dev-server.ts';
+import { freePort } from './free-port.ts';
+
+export interface EmbeddedStack {
+  config: QuarryConfig;
+  apiUrl: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything on one machine: the Temporal dev server (SQLite under QUARRY_HOME), the codec server for
+ * the Web UI, workers for every task queue, and the API. The same code as a scaled-out deployment,
+ * with local defaults: storage is the current directory and QUARRY_HOME, and loopback needs no API key.
+ */
+export async function startEmbedded(opts: { fixedPorts: boolean; ui: boolean; log?: (s: string) => void }): Promise<EmbeddedStack> {
+  const log = opts.log ?? (() => {});
+  const env = process.env;
+  const temporalPort = opts.fixedPorts ? Number(env.QUARRY_TEMPORAL_PORT ?? 7233) : await freePort();
+  const apiPort = opts.fixedPorts ? Number(env.QUARRY_API_PORT ?? 8080) : await freePort();
+  const codecPort = opts.fixedPorts ? Number(env.QUARRY_CODEC_PORT ?? 8888) : await freePort();
+  const uiPort = opts.ui ? (opts.fixedPorts ? Number(env.QUARRY_UI_PORT ?? 8233) : await freePort()) : undefined;
+  const config = loadConfig({
+    ...env,
+    QUARRY_DEV: env.QUARRY_DEV ?? '1',
+    QUARRY_ALLOWED_ROOTS: env.QUARRY_ALLOWED_ROOTS ?? process.cwd(),
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    QUARRY_API_PORT: String(apiPort),
+  });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => log(`stop: ${e}`));
+  };
+  try {
+    const codec: CodecServer = await startCodecServer({ port: codecPort, host: '127.0.0.1', corsOrigins: uiPort ? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] : [] });
+    stops.push(() => codec.close());
+    log(`starting Temporal dev server on ${config.temporal.address} (data: ${path.join(config.home, 'temporal.db')})`);
+    const temporal: DevServer = await startDevServer({ home: config.home, port: temporalPort, uiPort, codecEndpoint: codec.url });
+    stops.push(() => temporal.stop());
+    const { client, connection } = await connectClient(config);
+    stops.push(() => connection.close());
+    const native = await connectWorker(config);
+    stops.push(() => native.close());
+    const storage = openStorage(config);
+    log('starting workers for every task queue');
+    const workers: RunningWorkers = await startWorkers({
+      connection: native,
+      namespace: config.temporal.namespace,
+      queues: Object.values(TaskQueue) as TaskQueueName[],
+      activities: activitiesByQueue({ config, storage, client }),
+      dataConverter: createDataConverter(),
+      shutdownGraceSeconds: 5,
+    });
+    stops.push(() => workers.shutdown());
+    const { handleControlPlane } = await import('../api/control/router.ts');
+    const api: RunningApi = await startApi({ config, client, storage, controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
+    stops.push(() => api.close());
+    return { config, apiUrl: api.url, uiUrl: temporal.uiUrl, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * `quarry`: run Quarry embedded (`dev`, `demo`, `run`), talk to a running API (`submit`, `status`, `ls`),
+ * or run one part of a scaled-out deployment (`worker`, `api`).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../schemas/config.ts';
+import { ApiClient, QuarryApiError } from './api-client.ts';
+import { startEmbedded } from './embedded.ts';
+import { followJob, summarize } from './follow-job.ts';
+import { invokeBody, type RunOptions } from './job-request.ts';
+import { formatTable } from './table.ts';
+
+const program = new Command('quarry')
+  .description('Self-hosted multimodal data automation (BDA-compatible) on Temporal')
+  .option('--endpoint <url>', 'Quarry API endpoint', process.env.QUARRY_ENDPOINT ?? 'http://127.0.0.1:8080')
+  .option('--json', 'machine-readable output');
+
+const g = () => program.opts<{ endpoint: string; json?: boolean }>();
+const out = (human: string, json: unknown) => console.log(g().json ? JSON.stringify(json, null, 2) : human);
+const jobIdOf = (idOrArn: string) => idOrArn.split('/').pop()!;
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+program
+  .command('dev')
+  .description('start Temporal (SQLite in .quarry/), the workers, the codec server and the API on 127.0.0.1; Ctrl-C stops')
+  .action(async () => {
+    const stack = await startEmbedded({ fixedPorts: true, ui: true, log: (s) => console.error(`[dev] ${s}`) });
+    console.error(`[dev] API        ${stack.apiUrl}  (BDA runtime + control plane; no key needed from loopback)`);
+    console.error(`[dev] Web UI     ${stack.uiUrl}`);
+    console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
+    console.error('[dev] ready — Ctrl-C to stop');
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    console.error('[dev] stopping…');
+    await stack.stop();
+  });
+
+async function runJob(input: string, opts: RunOptions & { wait: boolean }) {
+  const config = loadConfig();
+  let api = new ApiClient(g().endpoint);
+  let embedded: Awaited<ReturnType<typeof startEmbedded>> | undefined;
+  if (opts.wait && !(await api.reachable())) {
+    if (!g().json) console.error(`no Quarry API at ${g().endpoint}: starting an embedded one for this run`);
+    embedded = await startEmbedded({ fixedPorts: false, ui: false });
+    api = new ApiClient(embedded.apiUrl);
+  }
+  try {
+    const { invocationArn } = await api.runtime<{ invocationArn: string }>('InvokeDataAutomationAsync', invokeBody(input, opts, config.region));
+    if (!opts.wait) return out(invocationArn, { invocationArn });
+    const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
+    const summary = await summarize(detail);
+    out(`\n${summary.text}\n\nstatus: ${detail.status}${detail.errorType ? ` (${detail.errorType}: ${detail.errorMessage})` : ''}`, { invocationArn, ...detail, assets: summary.metadata?.output_metadata });
+    process.exitCode = detail.status === 'Success' && !detail.errorType ? 0 : 1;
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+const jobOptions = (c: Command) =>
+  c
+    .option('-b, --blueprint <name|arn>', 'blueprint (catalog name like invoice, or an ARN); repeatable', collect)
+    .option('-p, --project <arn>', 'data automation project ARN')
+    .option('-o, --out <dir|uri>', 'output location', 'quarry-out')
+    .option('--as <modality>', 'process PNG/JPEG as document or image, MP4/MOV as audio or video')
+    .option('--token <clientToken>', 'idempotency token: the same token never makes a second job')
+    .option('--notify', 'send the job event to the configured webhooks');
+
+jobOptions(program.command('run <path|uri>').description('process a file or a folder and wait, with progress; starts an embedded stack when no API is running')).action(
+  (input: string, opts: RunOptions) => runJob(input, { ...opts, wait: true }),
+);
+jobOptions(program.command('submit <path|uri>').description('submit a job to the API and print its invocation ARN')).action((input: string, opts: RunOptions) =>
+  runJob(input, { ...opts, wait: false }),
+);
+
+program
+  .command('status <invocation>')
+  .description('status of a job (invocation ARN or id)')
+  .action(async (inv: string) => {
+    const d = await new ApiClient(g().endpoint).get<Record<string, unknown>>(`/jobs/${jobIdOf(inv)}`);
+    out(
+      formatTable(
+        ['field', 'value'],
+        Object.entries(d).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+      ),
+      d,
+    );
+  });
+
+program
+  .command('ls')
+  .description('list jobs (newest first)')
+  .option('--status <status>', 'Created | InProgress | Success | ServiceError | ClientError')
+  .option('--modality <m>', 'DOCUMENT | IMAGE | AUDIO | VIDEO')
+  .option('--max <n>', 'how many', '50')
+  .action(async (o: { status?: string; modality?: string; max: string }) => {
+    const q = new URLSearchParams({ maxResults: o.max, ...(o.status ? { status: o.status } : {}), ...(o.modality ? { modality: o.modality } : {}) });
+    const r = await new ApiClient(g().endpoint).get<{ jobs: { invocationArn: string; status: string; modality?: string; startTime?: string }[] }>(`/jobs?${q}`);
+    out(formatTable(['job', 'status', 'modality', 'started'], r.jobs.map((j) => [jobIdOf(j.invocationArn), j.status, j.modality ?? '-', j.startTime ?? ''])), r);
+  });
+
+program
+  .command('demo')
+  .description('start everything, process every file in samples/, print a summary, exit 0')
+  .action(async () => {
+    const samples = path.resolve('samples');
+    const files = (await fs.readdir(samples)).filter((f) => !f.startsWith('.') && f !== 'README.md');
+    console.error(`[demo] starting the embedded stack (Temporal dev server, workers, API)…`);
+    const stack = await startEmbedded({ fixedPorts: false, ui: false, log: (s) => console.error(`[demo] ${s}`) });
+    try {
+      const api = new ApiClient(stack.apiUrl);
+      const outDir = path.resolve('quarry-out', 'demo');
+      console.error(`[demo] processing ${files.length} sample files from ${samples}`);
+      const { invocationArn } = await api.runtime<{ invocationArn: string }>(
+        'InvokeDataAutomationAsync',
+        invokeBody(samples, { out: outDir }, stack.config.region),
+      );
+      const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
+      const summary = await summarize(detail);
+      out(`\n${summary.text}\n\nstatus: ${detail.status}`, { invocationArn, ...detail, assets: summary.metadata?.output_metadata });
+      const failed = summary.metadata?.output_metadata.filter((a) => a.asset_processing_status !== 'Success') ?? [];
+      process.exitCode = detail.status === 'Success' && failed.length === 0 ? 0 : 1;
+    } finally {
+      await stack.stop();
+    }
+  });
+
+program
+  .command('worker')
+  .description('run workers for some task queues against TEMPORAL_ADDRESS (scale-out)')
+  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative', 'all')
+  .action(async (o: { queues: string }) => {
+    const { parseQueues, runWorkers } = await import('../worker/main.ts');
+    const queues = parseQueues(o.queues);
+    const running = await runWorkers(queues);
+    console.error(`[worker] serving ${queues.join(', ')} — SIGINT/SIGTERM drains and stops`);
+    await running.done;
+  });
+
+program
+  .command('api')
+  .description('run the API only, against TEMPORAL_ADDRESS (scale-out)')
+  .action(async () => {
+    const { runApi } = await import('../api/main.ts');
+    await runApi();
+  });
+
+try {
+  const { registerBlueprintCommands } = await import('./blueprints.ts');
+  registerBlueprintCommands(program);
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof QuarryApiError) console.error(`quarry: ${e.type}: ${e.message}`);
+  else if ((e as NodeJS.ErrnoException).cause && String((e as Error).message).includes('fetch failed'))
+    console.error(`quarry: cannot reach the API at ${g().endpoint} (start it with 'npx quarry dev', or pass --endpoint)`);
+  else console.error(`quarry: ${(e as Error).message}`);
+  process.exitCode = 2;
+}

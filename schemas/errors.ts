@@ -1,0 +1,32 @@
+/**
+ * Errors with a BDA error type. The API turns them into BDA's wire errors (status + __type + message);
+ * activities turn them into non-retryable ApplicationFailures of the same type.
+ */
+export const errorHttpStatus = {
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
+  ThrottlingException: 429,
+  ServiceQuotaExceededException: 402,
+  InternalServerException: 500,
+  ServiceUnavailableException: 503,
+} as const;
+export type BdaErrorType = keyof typeof errorHttpStatus;
+
+export class BdaError extends Error {
+  readonly type: BdaErrorType;
+  readonly fieldList?: { name: string; message: string }[];
+  constructor(type: BdaErrorType, message: string, fieldList?: { name: string; message: string }[]) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.fieldList = fieldList;
+  }
+  get httpStatus(): number {
+    return errorHttpStatus[this.type];
+  }
+}
+
+export const validationError = (message: string, field?: string) =>
+  new BdaError('ValidationException', message, field ? [{ name: field, message }] : undefined);

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Modality } from './modality.ts';
+import { OverrideConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
+
+/** A blueprint named by an invoke request or a project (resolved to its schema by the shaping activity). */
+export const BlueprintRef = z.object({
+  blueprintArn: z.string(),
+  version: z.string().optional(),
+  stage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
+});
+export type BlueprintRef = z.infer<typeof BlueprintRef>;
+
+/** What the content sniffer found (magic bytes, never the extension). */
+export const ProbedAsset = z.object({
+  uri: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** e.g. PDF, PNG, JPEG, TIFF, DOCX, MP3, WAV, MP4, MOV, ... */
+  fileType: z.string(),
+  mediaType: z.string(),
+  /** modality implied by the type before routing overrides; null when no pipeline handles it */
+  modality: Modality.nullable(),
+});
+export type ProbedAsset = z.infer<typeof ProbedAsset>;
+
+/**
+ * The input every modality pipeline workflow receives. Claim check: URIs and small options only.
+ * A pipeline reads `assetUri`, writes `<assetOutputUri>/standard_output/<segment>/result.json` and returns
+ * the segment list.
+ */
+export const PipelineInput = z.object({
+  jobId: z.string(),
+  assetIndex: z.number().int().nonnegative(),
+  assetUri: z.string(),
+  assetOutputUri: z.string(),
+  asset: ProbedAsset,
+  modality: Modality,
+  standardOutputConfiguration: StandardOutputConfiguration,
+  overrideConfiguration: OverrideConfiguration.optional(),
+  blueprints: z.array(BlueprintRef),
+  projectArn: z.string().optional(),
+  projectStage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
+  /** Sync InvokeDataAutomation: no splitter, no additional files. */
+  sync: z.boolean().default(false),
+});
+export type PipelineInput = z.infer<typeof PipelineInput>;
+
+export const CustomOutputStatus = z.enum(['MATCH', 'NO_MATCH', 'FALLBACK']);
+export type CustomOutputStatus = z.infer<typeof CustomOutputStatus>;
+
+export const SegmentResult = z.object({
+  segmentIndex: z.number().int().nonnegative(),
+  standardOutputUri: z.string(),
+  customOutputUri: z.string().optional(),
+  customOutputStatus: CustomOutputStatus.optional(),
+});
+export type SegmentResult = z.infer<typeof SegmentResult>;
+
+export const PipelineResult = z.object({
+  semanticModality: Modality,
+  segments: z.array(SegmentResult),
+  /** small numbers for the summary table: pages, words, duration_millis, ... */
+  stats: z.record(z.string(), z.number()).default({}),
+});
+export type PipelineResult = z.infer<typeof PipelineResult>;
+
+/** The blueprint-shaping step after a pipeline (activities/shape): matches, splits, extracts custom output. */
+export const ApplyBlueprintsInput = z.object({
+  jobId: z.string(),
+  assetIndex: z.number().int(),
+  assetOutputUri: z.string(),
+  modality: Modality,
+  segments: z.array(SegmentResult),
+  blueprints: z.array(BlueprintRef),
+  projectArn: z.string().optional(),
+  projectStage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
+  splitter: z.boolean(),
+});
+export type ApplyBlueprintsInput = z.infer<typeof ApplyBlueprintsInput>;

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/deps.ts';
+import { openStorage, type StorageRouter } from '../../activities/store/open-storage.ts';
+import { type RunningApi, startApi } from '../../api/server.ts';
+import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
+import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
+import { type RunningWorkers, startWorkers } from '../../worker/start.ts';
+import { createNamespace } from './temporal-server.ts';
+
+export interface Stack {
+  config: QuarryConfig;
+  namespace: string;
+  /** a temp folder that is the storage root; `rootUri` is its file:// URI */
+  root: string;
+  rootUri: string;
+  client: Client;
+  storage: StorageRouter;
+  workers?: RunningWorkers;
+  api?: RunningApi;
+  deps: ActivityDeps;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** the Temporal frontend (from the vitest global setup: inject('temporalAddress')) */
+  address: string;
+  activities?: (deps: ActivityDeps) => Partial<Record<TaskQueueName, object>>;
+  workflowsPath?: string;
+  queues?: TaskQueueName[];
+  api?: boolean;
+  workers?: boolean;
+  env?: Record<string, string>;
+  dataConverter?: DataConverter;
+  namespace?: string;
+}
+
+/**
+ * A whole Quarry on a real Temporal server, isolated in its own namespace and temp storage root:
+ * workers for every queue, and (optionally) the HTTP API on a free loopback port.
+ */
+export async function createStack(opts: StackOptions): Promise<Stack> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-test-'));
+  const namespace = opts.namespace ?? `test-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    QUARRY_HOME: path.join(root, '.quarry'),
+    QUARRY_ALLOWED_ROOTS: root,
+    TEMPORAL_ADDRESS: opts.address,
+    TEMPORAL_NAMESPACE: namespace,
+    QUARRY_DEV: '1',
+    QUARRY_API_PORT: '0',
+    ...opts.env,
+  });
+  const native = await NativeConnection.connect({ address: opts.address });
+  if (!opts.namespace) await createNamespace(native, namespace);
+  const connection = await Connection.connect({ address: opts.address });
+  const client = new Client({ connection, namespace, dataConverter: opts.dataConverter });
+  const storage = openStorage(config);
+  const deps: ActivityDeps = { config, storage, client };
+  let workers: RunningWorkers | undefined;
+  if (opts.workers !== false) {
+    workers = await startWorkers({
+      connection: native,
+      namespace,
+      queues: opts.queues ?? (Object.values(TaskQueue) as TaskQueueName[]),
+      activities: opts.activities?.(deps) ?? {},
+      workflowsPath: opts.workflowsPath,
+      dataConverter: opts.dataConverter,
+      shutdownGraceSeconds: 2,
+    });
+  }
+  const api = opts.api ? await startApi({ config, client, storage }, { host: '127.0.0.1', port: 0 }) : undefined;
+  return {
+    config,
+    namespace,
+    root,
+    rootUri: pathToFileURL(root).href,
+    client,
+    storage,
+    workers,
+    api,
+    deps,
+    async close() {
+      await api?.close();
+      await workers?.shutdown();
+      await connection.close();
+      await native.close();
+      await fs.rm(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createDataConverter } from '../codecs/data-converter.ts';
+import type { QuarryConfig } from '../schemas/config.ts';
+
+/** Connections to the configured Temporal (dev server, self-hosted cluster, or Cloud with TEMPORAL_API_KEY + TLS). */
+function connectionOptions() {
+  const apiKey = process.env.TEMPORAL_API_KEY;
+  const tls = process.env.TEMPORAL_TLS === '1' || !!apiKey;
+  return { ...(apiKey ? { apiKey } : {}), ...(tls ? { tls: true } : {}) };
+}
+
+export async function connectClient(config: QuarryConfig): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: config.temporal.address, ...connectionOptions() });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter() });
+  return { client, connection };
+}
+
+export function connectWorker(config: QuarryConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.temporal.address, ...connectionOptions() });
+}

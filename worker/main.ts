@@ -1,0 +1,43 @@
+/**
+ * `quarry worker [--queues a,b]`: a worker process for some or all task queues. Scale out by running
+ * more of these (on more machines) against the same Temporal cluster and storage.
+ */
+import { openStorage } from '../activities/store/open-storage.ts';
+import { createDataConverter } from '../codecs/data-converter.ts';
+import { loadConfig } from '../schemas/config.ts';
+import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
+import { activitiesByQueue } from './activities.ts';
+import { connectClient, connectWorker } from './connect.ts';
+import { type RunningWorkers, startWorkers } from './start.ts';
+
+export function parseQueues(spec: string | undefined): TaskQueueName[] {
+  const all = Object.values(TaskQueue) as TaskQueueName[];
+  if (!spec || spec === 'all') return all;
+  return spec.split(',').map((s) => {
+    const q = (s.trim().startsWith('quarry-') ? s.trim() : `quarry-${s.trim()}`) as TaskQueueName;
+    if (!all.includes(q)) throw new Error(`unknown task queue '${s}'; known: ${all.map((a) => a.replace('quarry-', '')).join(', ')}`);
+    return q;
+  });
+}
+
+export async function runWorkers(queues: TaskQueueName[]): Promise<RunningWorkers> {
+  const config = loadConfig();
+  const { client } = await connectClient(config);
+  const connection = await connectWorker(config);
+  const deps = { config, storage: openStorage(config), client };
+  return startWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    queues,
+    activities: activitiesByQueue(deps),
+    dataConverter: createDataConverter(),
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const i = process.argv.indexOf('--queues');
+  const queues = parseQueues(i > 0 ? process.argv[i + 1] : process.env.QUARRY_QUEUES);
+  const running = await runWorkers(queues);
+  console.log(`[worker] serving ${queues.join(', ')}`);
+  await running.done;
+}

@@ -1,0 +1,29 @@
+import os from 'node:os';
+import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
+
+/**
+ * Worker slots per task queue, sized to the machine (override with QUARRY_SLOTS_<QUEUE>=N). OCR and
+ * document work take a core each; whisper uses two threads per call, so audio gets half the cores;
+ * orchestration activities are light I/O.
+ */
+export function activitySlots(queue: TaskQueueName, env: NodeJS.ProcessEnv = process.env): number {
+  const cores = os.availableParallelism();
+  const defaults: Record<TaskQueueName, number> = {
+    [TaskQueue.orchestration]: 50,
+    [TaskQueue.document]: cores,
+    [TaskQueue.image]: cores,
+    [TaskQueue.audio]: Math.max(1, Math.floor(cores / 2)),
+    [TaskQueue.video]: Math.max(1, Math.floor(cores / 2)),
+    [TaskQueue.generative]: 4,
+  };
+  const key = `QUARRY_SLOTS_${queue.replace(/^quarry-/, '').toUpperCase()}`;
+  const v = env[key];
+  return v ? Math.max(1, Number.parseInt(v, 10)) : defaults[queue];
+}
+
+/** Server-side rate limit (activities/second across all workers) for queues that call external providers. */
+export function queueRateLimit(queue: TaskQueueName, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (queue !== TaskQueue.generative) return undefined;
+  const v = env.QUARRY_PROVIDER_RPS;
+  return v ? Number(v) : 5;
+}

@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
+import { installRuntime } from './runtime.ts';
+import { activitySlots, queueRateLimit } from './slots.ts';
+
+export const defaultWorkflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface StartWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  queues: TaskQueueName[];
+  /** activities registered on each queue */
+  activities: Partial<Record<TaskQueueName, object>>;
+  dataConverter?: DataConverter;
+  workflowsPath?: string;
+  /** a prebuilt bundle (faster start, and what production runs) */
+  workflowBundle?: WorkflowBundle;
+  /** seconds in-flight activities get to finish on shutdown */
+  shutdownGraceSeconds?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** resolves when every worker has drained and stopped */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * One Worker per task queue in this process. Workflows (orchestration only: job, asset, pipelines, slots)
+ * run on the orchestration queue; every other queue is activities-only with its own slots, so a long
+ * audio file never starves a one-page receipt.
+ */
+export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
+  installRuntime();
+  const workers: Worker[] = [];
+  let bundle = opts.workflowBundle;
+  if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
+    bundle = await bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? defaultWorkflowsPath, logger: quietBundler });
+  }
+  for (const queue of opts.queues) {
+    const orchestration = queue === TaskQueue.orchestration;
+    const activities = opts.activities[queue] ?? {};
+    if (!orchestration && Object.keys(activities).length === 0) continue; // nothing to serve on this queue
+    workers.push(
+      await Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: queue,
+        dataConverter: opts.dataConverter,
+        ...(orchestration ? { workflowBundle: bundle } : {}),
+        activities,
+        maxConcurrentActivityTaskExecutions: activitySlots(queue),
+        maxTaskQueueActivitiesPerSecond: queueRateLimit(queue),
+        shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
+        shutdownForceTime: `${(opts.shutdownGraceSeconds ?? 30) + 10} seconds`,
+      }),
+    );
+  }
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  return {
+    workers,
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}
+
+const quietBundler = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn(m: string) {
+    console.warn(m);
+  },
+  error(m: string) {
+    console.error(m);
+  },
+  log() {},
+};

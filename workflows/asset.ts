@@ -1,0 +1,144 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JobActivities } from '../activities/job/index.ts';
+import type { AssetOutcome, JobInput } from '../schemas/job.ts';
+import { type Modality, TaskQueue } from '../schemas/modality.ts';
+import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, SegmentResult } from '../schemas/pipeline.ts';
+import { classifyFailure } from './failure-info.ts';
+import { pipelineWorkflowType } from './pipelines.ts';
+import { releaseSlotSignal, slotGrantedSignal } from './slots.ts';
+
+const job = proxyActivities<JobActivities>({
+  taskQueue: TaskQueue.orchestration,
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
+});
+const shape = proxyActivities<{ applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> }>({
+  taskQueue: TaskQueue.document,
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput', 'BlueprintSchemaError', 'ResourceNotFound'] },
+});
+
+export interface AssetInput {
+  job: Omit<JobInput, 'inputUri'>;
+  jobOutputUri: string;
+  assetIndex: number;
+  assetUri: string;
+}
+
+export type AssetPhase = 'probing' | 'waiting-for-slot' | 'processing' | 'shaping' | 'done';
+export const assetPhaseQuery = defineQuery<AssetPhase>('assetPhase');
+
+/**
+ * One input file: probe → modality (or BDA's routing override) → wait for a concurrency slot → the
+ * modality's pipeline → blueprint shaping → the asset's record. Never fails: it reports the outcome.
+ */
+export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
+  const { job: j, assetIndex, assetUri } = input;
+  const assetOutputUri = `${input.jobOutputUri}/${assetIndex}`;
+  let phase: AssetPhase = 'probing';
+  setHandler(assetPhaseQuery, () => phase);
+  let modality: Modality | null = null;
+  let granted = false;
+  let holding = false;
+  setHandler(slotGrantedSignal, () => {
+    granted = true;
+  });
+
+  let outcome: AssetOutcome;
+  try {
+    const asset: ProbedAsset = await job.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
+    modality = asset.modality!;
+    const key = modality.toLowerCase() as 'document' | 'image' | 'audio' | 'video';
+    if (j.overrideConfiguration?.[key]?.modalityProcessing?.state === 'DISABLED') {
+      throw ApplicationFailure.nonRetryable(
+        `processing of ${modality} files is disabled by the override configuration (overrideConfiguration.${key}.modalityProcessing)`,
+        'UnsupportedMediaType',
+      );
+    }
+
+    phase = 'waiting-for-slot';
+    await job.requestSlot({ modality, holder: workflowInfo().workflowId });
+    holding = true;
+    await condition(() => granted);
+
+    phase = 'processing';
+    const pipelineInput: PipelineInput = {
+      jobId: j.jobId,
+      assetIndex,
+      assetUri,
+      assetOutputUri,
+      asset,
+      modality,
+      standardOutputConfiguration: j.standardOutputConfiguration,
+      overrideConfiguration: j.overrideConfiguration,
+      blueprints: j.blueprints,
+      projectArn: j.projectArn,
+      projectStage: j.projectStage,
+      sync: j.sync,
+    };
+    const result = await executeChild<(i: PipelineInput) => Promise<PipelineResult>>(pipelineWorkflowType[modality], {
+      args: [pipelineInput],
+      workflowId: `${workflowInfo().workflowId}/${modality.toLowerCase()}`,
+      taskQueue: TaskQueue.orchestration,
+    });
+    let segments: SegmentResult[] = result.segments;
+    if (j.blueprints.length > 0 || j.projectArn) {
+      phase = 'shaping';
+      segments = await shape.applyBlueprints({
+        jobId: j.jobId,
+        assetIndex,
+        assetOutputUri,
+        modality,
+        segments,
+        blueprints: j.blueprints,
+        projectArn: j.projectArn,
+        projectStage: j.projectStage,
+        splitter: j.overrideConfiguration?.document?.splitter?.state === 'ENABLED' && !j.sync,
+      });
+    }
+    outcome = {
+      assetIndex,
+      assetUri,
+      status: 'Success',
+      modality,
+      segments: segments.map(({ standardOutputUri, customOutputUri, customOutputStatus }) => ({
+        standardOutputUri,
+        customOutputUri,
+        customOutputStatus,
+      })),
+      stats: result.stats,
+    };
+  } catch (err) {
+    if (isCancellation(err)) {
+      outcome = { assetIndex, assetUri, status: 'ClientError', modality, errorType: 'Cancelled', errorMessage: 'the job was cancelled', segments: [], stats: {} };
+    } else {
+      const f = classifyFailure(err);
+      outcome = { assetIndex, assetUri, status: f.status, modality, errorType: f.errorType, errorMessage: f.errorMessage, segments: [], stats: {} };
+    }
+  } finally {
+    if (holding && modality) {
+      const m = modality;
+      await CancellationScope.nonCancellable(() =>
+        getExternalWorkflowHandle(`quarry-slots-${m}`)
+          .signal(releaseSlotSignal, { holder: workflowInfo().workflowId })
+          .catch(() => undefined),
+      );
+    }
+  }
+  phase = 'done';
+  const final = outcome;
+  await CancellationScope.nonCancellable(() => job.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
+  return final;
+}

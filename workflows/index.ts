@@ -1,0 +1,8 @@
+/** Every workflow the orchestration worker runs (bundled by the Temporal worker). */
+export { assetWorkflow } from './asset.ts';
+export { audioPipeline } from './audio.ts';
+export { documentPipeline } from './document.ts';
+export { imagePipeline } from './image.ts';
+export { jobWorkflow } from './job.ts';
+export { modalitySlots } from './slots.ts';
+export { videoPipeline } from './video.ts';
