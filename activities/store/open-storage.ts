@@ -1,8 +1,8 @@
-import { validationError } from '../../schemas/errors.ts';
 import type { QuarryConfig } from '../../schemas/config.ts';
+import { validationError } from '../../schemas/errors.ts';
 import { FileStorage } from './file-storage.ts';
 import { S3Storage } from './s3-storage.ts';
-import { schemeOf, type Storage, type StoredObject } from './storage.ts';
+import { type Storage, type StoredObject, schemeOf } from './storage.ts';
 
 /**
  * The storage every activity and the API use: routes a URI to its scheme's backend. Only `file://`

@@ -1,0 +1,16 @@
+import type { DataConverter } from '@temporalio/common';
+import { CompressionCodec } from './compression-codec.ts';
+import { EncryptionCodec } from './encryption-codec.ts';
+import { loadEncryptionKeys } from './encryption-keys.ts';
+
+/**
+ * The one data converter of every Quarry process (client, API, workers, tests, codec server):
+ * payloads are gzip-compressed, then AES-256-GCM encrypted (decoded in reverse order). Keys come from
+ * the environment (see `loadEncryptionKeys` and docs/codecs.md); throws a clear error when none is set
+ * outside dev mode.
+ */
+export function createDataConverter(
+  env: NodeJS.ProcessEnv = process.env,
+): DataConverter & { payloadCodecs: [CompressionCodec, EncryptionCodec] } {
+  return { payloadCodecs: [new CompressionCodec(), new EncryptionCodec(loadEncryptionKeys(env))] };
+}
