@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    env: { QUARRY_LOG_LEVEL: 'ERROR' },
   },
 });

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataConverter } from '../codecs/data-converter.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
+import { installRuntime } from './runtime.ts';
 
 /** Connections to the configured Temporal (dev server, self-hosted cluster, or Cloud with TEMPORAL_API_KEY + TLS). */
 function connectionOptions() {
@@ -17,5 +18,6 @@ export async function connectClient(config: QuarryConfig): Promise<{ client: Cli
 }
 
 export function connectWorker(config: QuarryConfig): Promise<NativeConnection> {
+  installRuntime();
   return NativeConnection.connect({ address: config.temporal.address, ...connectionOptions() });
 }

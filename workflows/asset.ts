@@ -16,6 +16,7 @@ import { type Modality, TaskQueue } from '../schemas/modality.ts';
 import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, SegmentResult } from '../schemas/pipeline.ts';
 import { classifyFailure } from './failure-info.ts';
 import { pipelineWorkflowType } from './pipelines.ts';
+import { assetStartedSignal } from './signals.ts';
 import { releaseSlotSignal, slotGrantedSignal } from './slots.ts';
 
 const job = proxyActivities<JobActivities>({
@@ -72,6 +73,12 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     await job.requestSlot({ modality, holder: workflowInfo().workflowId });
     holding = true;
     await condition(() => granted);
+    const parent = workflowInfo().parent;
+    if (parent) {
+      await getExternalWorkflowHandle(parent.workflowId)
+        .signal(assetStartedSignal, { assetIndex })
+        .catch(() => undefined);
+    }
 
     phase = 'processing';
     const pipelineInput: PipelineInput = {

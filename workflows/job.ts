@@ -5,7 +5,6 @@ import {
   condition,
   continueAsNew,
   defineQuery,
-  defineSignal,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -22,9 +21,9 @@ import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryModality, QuarryStatus } from '../schemas/search-attributes.ts';
 import { type AssetInput, assetWorkflow } from './asset.ts';
 import { classifyFailure } from './failure-info.ts';
+import { assetStartedSignal } from './signals.ts';
 
 export const jobProgressQuery = defineQuery<JobProgress>('progress');
-export const assetStartedSignal = defineSignal<[{ assetIndex: number }]>('assetStarted');
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,

@@ -16,7 +16,7 @@ const queues = { DOCUMENT: TaskQueue.document, IMAGE: TaskQueue.image, AUDIO: Ta
 async function noopPipeline(input: PipelineInput): Promise<PipelineResult> {
   const { processNoop } = proxyActivities<NoopActivities>({
     taskQueue: queues[input.modality],
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: '10 seconds', // short: a killed worker's task is retried soon
     retry: { nonRetryableErrorTypes: ['InvalidInput'] },
   });
   const uri = await processNoop(input);

@@ -7,10 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
+import { createDataConverter } from '../../codecs/data-converter.ts';
 import { openStorage, type StorageRouter } from '../../activities/store/open-storage.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
+import { installRuntime } from '../../worker/runtime.ts';
 import { type RunningWorkers, startWorkers } from '../../worker/start.ts';
 import { createNamespace } from './temporal-server.ts';
 
@@ -57,10 +59,12 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
     QUARRY_API_PORT: '0',
     ...opts.env,
   });
+  installRuntime();
+  const dataConverter = opts.dataConverter ?? createDataConverter({ QUARRY_HOME: config.home, QUARRY_DEV: '1' });
   const native = await NativeConnection.connect({ address: opts.address });
   if (!opts.namespace) await createNamespace(native, namespace);
   const connection = await Connection.connect({ address: opts.address });
-  const client = new Client({ connection, namespace, dataConverter: opts.dataConverter });
+  const client = new Client({ connection, namespace, dataConverter });
   const storage = openStorage(config);
   const deps: ActivityDeps = { config, storage, client };
   let workers: RunningWorkers | undefined;
@@ -71,7 +75,7 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
       queues: opts.queues ?? (Object.values(TaskQueue) as TaskQueueName[]),
       activities: opts.activities?.(deps) ?? {},
       workflowsPath: opts.workflowsPath,
-      dataConverter: opts.dataConverter,
+      dataConverter,
       shutdownGraceSeconds: 2,
     });
   }

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NativeConnection } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto is CommonJS: Node's ESM loader cannot see its named exports
+const { temporal } = proto;
 import Long from 'long';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { quarrySearchAttributes } from '../../schemas/search-attributes.ts';

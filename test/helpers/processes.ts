@@ -1,0 +1,35 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** Starts test/helpers/worker-process.ts in its own Node process and waits until it polls. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/helpers/worker-process.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err = (err + d).slice(-5000);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`worker process did not start: ${err}`)), 90_000);
+    child.stdout?.on('data', (d) => {
+      if (String(d).includes('worker-ready')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`worker process exited ${code}: ${err}`));
+    });
+  });
+  return child;
+}
+
+export async function kill9(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
