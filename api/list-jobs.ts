@@ -45,6 +45,6 @@ export async function listJobs(client: Client, ctx: { tenant: string; region: st
       closeTime: e.closeTime?.seconds ? new Date(Number(e.closeTime.seconds) * 1000).toISOString() : undefined,
     };
   });
-  const token = res.nextPageToken && res.nextPageToken.length ? Buffer.from(res.nextPageToken).toString('base64') : undefined;
+  const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64') : undefined;
   return { jobs, ...(token ? { nextToken: token } : {}) };
 }

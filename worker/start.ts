@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { installRuntime } from './runtime.ts';
 import { activitySlots, queueRateLimit } from './slots.ts';

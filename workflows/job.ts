@@ -1,7 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  ChildWorkflowHandle,
+  type ChildWorkflowHandle,
   condition,
   continueAsNew,
   defineQuery,

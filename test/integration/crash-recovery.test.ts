@@ -55,7 +55,7 @@ async function submit(dir: string, token: string) {
   return ((await res.json()) as { invocationArn: string }).invocationArn.split('/').pop()!;
 }
 
-async function writesFor(dir: string): Promise<string[]> {
+async function writesFor(_dir: string): Promise<string[]> {
   return (await fs.readFile(path.join(stack.root, 'writes.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
 
