@@ -6,6 +6,7 @@ import {
   type StandardOutputConfiguration,
 } from '../schemas/output-configuration.ts';
 import type { BlueprintRef } from '../schemas/pipeline.ts';
+import { resolveProject } from './control/resolve.ts';
 import type { RuntimeContext } from './runtime.ts';
 
 export interface ResolvedConfiguration {
@@ -34,13 +35,18 @@ export async function resolveConfiguration(
     };
   }
   const stage = req.dataAutomationConfiguration?.stage ?? 'LIVE';
-  const { resolveProject } = await import('./control/resolve-project.ts');
   const project = await resolveProject(ctx.config, projectArn, stage);
   if (!project) throw new BdaError('ResourceNotFoundException', `dataAutomationConfiguration.dataAutomationProjectArn: no project '${projectArn}' (stage ${stage})`);
   return {
     standardOutputConfiguration: project.standardOutputConfiguration ?? defaultStandardOutputConfiguration,
     overrideConfiguration: { ...project.overrideConfiguration, ...req.overrideConfiguration },
-    blueprints: requestBlueprints.length ? requestBlueprints : project.blueprints,
+    blueprints: requestBlueprints.length
+      ? requestBlueprints
+      : (project.customOutputConfiguration?.blueprints ?? []).map((b) => ({
+          blueprintArn: b.blueprintArn,
+          version: b.blueprintVersion,
+          stage: b.blueprintStage,
+        })),
     projectArn,
     projectStage: stage,
   };

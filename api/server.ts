@@ -19,7 +19,7 @@ export interface ApiOptions {
   client: Client;
   storage: StorageRouter;
   /** restJson1 control plane (blueprints, projects); returns false when the path is not its own */
-  controlPlane?: (req: IncomingMessage, res: ServerResponse, body: Buffer, ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string }) => Promise<boolean>;
+  controlPlane?: (req: IncomingMessage, res: ServerResponse, ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string }) => Promise<boolean>;
 }
 
 export interface RunningApi {
@@ -77,8 +77,11 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
   const server = http.createServer(async (req, res) => {
     try {
       const tenant = authenticate(req, opts.config);
-      const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://quarry');
+      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health';
+      // the control plane (restJson1) reads its own body
+      if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant }))) return;
+      const body = await readBody(req);
       if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target']) {
         const target = String(req.headers['x-amz-target']);
         const ctx: RuntimeContext = { config: opts.config, client: opts.client, storage: opts.storage, limiter, tenant };
@@ -103,7 +106,6 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
         return sendJson(res, 200, await jobDetail(opts.client, detail[1], tenant), { 'content-type': 'application/json' });
       }
       if (url.pathname === '/health') return sendJson(res, 200, { ok: true }, { 'content-type': 'application/json' });
-      if (opts.controlPlane && (await opts.controlPlane(req, res, body, { config: opts.config, storage: opts.storage, tenant }))) return;
       throw new BdaError('ResourceNotFoundException', `no such operation: ${req.method} ${url.pathname}`);
     } catch (err) {
       if (!res.headersSent) sendError(res, err);

@@ -21,14 +21,19 @@ const long = proxyActivities<AudioActivities>({
   taskQueue: TaskQueue.audio,
   startToCloseTimeout: '90 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: { maximumAttempts: 4, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
+  retry: {
+    maximumAttempts: 4,
+    initialInterval: '2 seconds',
+    nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'],
+  },
 });
 
 const recognise = proxyActivities<AudioActivities>({
   taskQueue: TaskQueue.audio,
   // a 3-minute chunk takes ~20 s on 2 cores; allow for a busy worker
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '60 seconds',
+  // beats every 5 s from the event loop while whisper runs on native threads: a dead worker is noticed in 30 s
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
 });
 
@@ -59,10 +64,12 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   while (next < speech.length || inFlight.size > 0) {
     while (next < speech.length && inFlight.size < WINDOW) {
       const chunk = speech[next++];
-      const p: Promise<void> = recognise.transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri }).then((r) => {
-        results.set(key(chunk), r);
-        inFlight.delete(p);
-      });
+      const p: Promise<void> = recognise
+        .transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri })
+        .then((r) => {
+          results.set(key(chunk), r);
+          inFlight.delete(p);
+        });
       inFlight.add(p);
     }
     if (inFlight.size) await Promise.race(inFlight);
@@ -79,5 +86,9 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
     speakersUri: labelled?.uri,
     standardOutputConfiguration: input.standardOutputConfiguration,
   });
-  return { semanticModality: 'AUDIO', segments: [written.segment], stats: { ...written.stats, speech_millis: plan.speechMs } };
+  return {
+    semanticModality: 'AUDIO',
+    segments: [written.segment],
+    stats: { ...written.stats, speech_millis: plan.speechMs },
+  };
 }

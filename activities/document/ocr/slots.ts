@@ -1,0 +1,21 @@
+/** A process-wide cap on concurrent OCR jobs: one tesseract per core (OMP_THREAD_LIMIT=1), shared by all activities. */
+import os from 'node:os';
+
+export class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly size: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export const ocrConcurrency = () =>
+  Math.max(1, Number(process.env.QUARRY_OCR_CONCURRENCY) || os.availableParallelism());

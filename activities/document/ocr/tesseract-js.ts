@@ -1,0 +1,64 @@
+/**
+ * OCR with tesseract.js (WASM) and the eng model from the npm package @tesseract.js-data/eng: fully offline,
+ * runs wherever Node runs. Workers are created lazily, reused, and terminated after a minute idle.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { OEM, createWorker, type Worker } from 'tesseract.js';
+import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
+import { ocrConcurrency } from './slots.ts';
+import { parseTesseractTsv } from './tsv.ts';
+
+const require = createRequire(import.meta.url);
+const langPath = () =>
+  path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+
+export class TesseractJsEngine implements OcrEngine {
+  readonly name = 'tesseract.js';
+  private idle: Worker[] = [];
+  private live = 0;
+  private readonly waiting: ((w: Worker) => void)[] = [];
+  private idleTimer?: NodeJS.Timeout;
+  constructor(private readonly size = ocrConcurrency()) {}
+
+  private async acquire(): Promise<Worker> {
+    clearTimeout(this.idleTimer);
+    const w = this.idle.pop();
+    if (w) return w;
+    if (this.live < this.size) {
+      this.live++;
+      try {
+        return await createWorker('eng', OEM.LSTM_ONLY, { langPath: langPath(), gzip: true, cacheMethod: 'none' });
+      } catch (e) {
+        this.live--;
+        throw e;
+      }
+    }
+    return new Promise((r) => this.waiting.push(r));
+  }
+  private release(w: Worker) {
+    const next = this.waiting.shift();
+    if (next) return next(w);
+    this.idle.push(w);
+    this.idleTimer = setTimeout(() => void this.close(), 60_000);
+    this.idleTimer.unref();
+  }
+
+  async recognize(imagePath: string, opts: OcrOptions = {}): Promise<OcrPage> {
+    const w = await this.acquire();
+    try {
+      await w.setParameters({ tessedit_pageseg_mode: String(opts.psm ?? 3) as never });
+      const { data } = await w.recognize(imagePath, {}, { tsv: true, text: false });
+      return parseTesseractTsv(data.tsv ?? '', this.name);
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async close() {
+    const ws = this.idle;
+    this.idle = [];
+    this.live -= ws.length;
+    await Promise.all(ws.map((w) => w.terminate().catch(() => undefined)));
+  }
+}

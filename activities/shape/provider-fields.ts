@@ -1,0 +1,79 @@
+/**
+ * Asks the configured generative provider for the fields layout extraction could not fill: every inferred
+ * field, and explicit fields left empty. Answers are typed-checked and grounded like any value: an explicit
+ * answer that cannot be found in the source words is refused (left null with the reason).
+ */
+import type { Blueprint } from '../../blueprints/dialect.ts';
+import type { FieldValue, ResultNode } from '../../blueprints/evidence.ts';
+import { groundValue } from '../../blueprints/grounding.ts';
+import type { LayoutDocument } from '../../blueprints/layout.ts';
+import type { GenerativeProvider } from '../generate/provider.ts';
+
+const jsonType = (t: string) =>
+  t === 'integer' ? 'integer' : t === 'number' ? 'number' : t === 'boolean' ? 'boolean' : 'string';
+
+export async function fillWithProvider(
+  bp: Blueprint,
+  nodes: ResultNode[],
+  doc: LayoutDocument,
+  provider: GenerativeProvider,
+  signal?: AbortSignal,
+): Promise<number> {
+  const wanted = nodes.filter((n): n is FieldValue => n.kind === 'value' && n.value === null);
+  if (!wanted.length) return 0;
+  const instructions = new Map(bp.fields.map((f) => [f.name, f.instruction]));
+  const schema = {
+    type: 'object',
+    properties: Object.fromEntries(
+      wanted.map((v) => [v.name, { type: [jsonType(v.type), 'null'], description: instructions.get(v.name) ?? '' }]),
+    ),
+    required: wanted.map((v) => v.name),
+    additionalProperties: false,
+  };
+  const text = doc.lines
+    .map((l) => l.text)
+    .join('\n')
+    .slice(0, 12_000);
+  const res = await provider.generate(
+    {
+      system: 'You extract fields from documents. Use only what the document says; answer null when it does not say.',
+      prompt: `Document class: ${bp.class}. ${bp.description}\n\nDocument text:\n"""\n${text}\n"""\n\nFill these fields.`,
+      jsonSchema: schema,
+      temperature: 0,
+    },
+    signal,
+  );
+  const answer = (res.json ?? {}) as Record<string, unknown>;
+  let filled = 0;
+  for (const v of wanted) {
+    const a = answer[v.name];
+    if (a === null || a === undefined) continue;
+    const okType =
+      v.type === 'string'
+        ? typeof a === 'string'
+        : v.type === 'boolean'
+          ? typeof a === 'boolean'
+          : typeof a === 'number';
+    if (!okType) continue;
+    const g = groundValue(a, doc);
+    if (v.inferenceType === 'explicit' && !g) {
+      v.reason = `the provider answered ${JSON.stringify(a)}, which is not in the document (refused: not grounded)`;
+      continue;
+    }
+    v.value = a as string | number | boolean;
+    v.words = g?.words ?? [];
+    v.grounded = Boolean(g);
+    v.reason = undefined;
+    v.features = {
+      ocr: g ? g.words.reduce((s, w) => s + w.confidence, 0) / g.words.length : 0.5,
+      label: g ? g.score * 0.6 : 0.3,
+      position: 0.7,
+      parse: 1,
+      rule: 0,
+      agreement: 0,
+      source: 'provider',
+    };
+    filled++;
+  }
+  return filled;
+}

@@ -1,0 +1,525 @@
+/**
+ * Field extraction without a model (the embedded default): for every explicit field, find its label on the
+ * page (name-, synonym- and instruction-aware, fuzzy), take the value beside, after or below it, parse it into
+ * the declared type and keep the words it came from. Tables become arrays of row objects (header line →
+ * column zones → rows), lists collect the items after their label. Fields with a semantic role (vendor, address,
+ * date, total) fall back to layout cues when no label is printed, with a lower confidence. Inferred fields are
+ * left to a generative provider (null with a reason here). Pure.
+ */
+import type { Blueprint, Field, LeafField, ListField, TableField } from './dialect.ts';
+import type { Features, FieldValue, ResultGroup, ResultNode, ResultTable } from './evidence.ts';
+import { noFeatures } from './evidence.ts';
+import { findLabel, labelPhrases, nameWords, type Role, roleOf, tokensOf } from './labels.ts';
+import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
+import { unionBox } from './layout.ts';
+import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
+import { extractTable } from './tables.ts';
+
+export interface ExtractOptions {
+  /** read numeric dates month-first (US) */
+  monthFirst?: boolean;
+}
+
+interface Candidate {
+  words: LayoutWord[];
+  raw: string;
+  value: string | number | boolean | null;
+  parse: number;
+  label: number;
+  position: number;
+  source: Features['source'];
+}
+
+interface Ctx {
+  doc: LayoutDocument;
+  tokens: string[][];
+  /** label phrases of every field of the blueprint, to stop a value where the next label starts */
+  allPhrases: string[][];
+  opts: ExtractOptions;
+}
+
+const ocrOf = (words: readonly LayoutWord[]) =>
+  words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 0;
+const SEPARATORS = /^[:\-–—=#.|]+$/;
+const TOTAL_EXCLUDE =
+  /\b(sub|subtotal|qty|quantity|excl|exclusive|discount|saving|savings|items?|rounding|change|tendered|before)\b/i;
+
+function scoreOf(c: Candidate): number {
+  return c.label * c.position * (c.parse ? 1 : 0.35) * Math.sqrt(Math.max(0.05, ocrOf(c.words)));
+}
+
+/** Words of `words` that overlap the character span [start, end) of their ' '-joined text. */
+function wordsInSpan(words: readonly LayoutWord[], start: number, end: number): LayoutWord[] {
+  const out: LayoutWord[] = [];
+  let pos = 0;
+  for (const w of words) {
+    const s = pos;
+    const e = pos + w.text.length;
+    if (e > start && s < end) out.push(w);
+    pos = e + 1;
+  }
+  return out;
+}
+
+function textOf(words: readonly LayoutWord[]) {
+  return words.map((w) => w.text).join(' ');
+}
+
+function isoHint(field: LeafField | ListField) {
+  return /yyyy|iso|date/i.test(field.instruction) || /date|dob/i.test(nameWords(field.name).join(' '));
+}
+
+/** Takes the part of `words` that holds a value of the field's type. */
+function valueFrom(
+  words: LayoutWord[],
+  field: LeafField | ListField,
+  role: Role,
+  ctx: Ctx,
+): Omit<Candidate, 'label' | 'position' | 'source'> | null {
+  let ws = words;
+  while (ws.length && SEPARATORS.test(ws[0].text)) ws = ws.slice(1);
+  if (!ws.length) return null;
+  const text = textOf(ws);
+  const type = field.kind === 'leaf' ? field.type : field.itemType;
+  if (role === 'date' && type === 'string') {
+    const d = findDates(text, ctx.opts)[0];
+    if (!d) return { words: ws, raw: text, value: text, parse: 0 };
+    const span = wordsInSpan(ws, d.index, d.index + d.raw.length);
+    return { words: span, raw: d.raw, value: isoHint(field) ? d.iso : d.raw, parse: 1 };
+  }
+  if (
+    type === 'number' ||
+    type === 'integer' ||
+    ((role === 'total' || role === 'subtotal' || role === 'tax') && type === 'string')
+  ) {
+    const amounts = findAmounts(text).filter(
+      (a) => !(a.raw.length === 4 && /^\d{4}$/.test(a.raw) && !a.decimals) || type === 'integer',
+    );
+    if (!amounts.length) return { words: ws, raw: text, value: null, parse: 0 };
+    // amounts with decimals beat bare integers ("Qty 3 ... 9.00"); the last such one is the usual layout
+    const withDecimals = amounts.filter((a) => a.decimals);
+    const a =
+      type === 'integer'
+        ? amounts[0]
+        : withDecimals.length
+          ? withDecimals[withDecimals.length - 1]
+          : amounts[amounts.length - 1];
+    const span = wordsInSpan(ws, a.index, a.index + a.raw.length);
+    const value = type === 'integer' ? Math.round(a.value) : type === 'string' ? a.raw : a.value;
+    // money is printed with decimals; a bare integer under a total label is usually a count ("Total Qty: 6")
+    const money = role === 'total' || role === 'subtotal' || role === 'tax';
+    return { words: span, raw: a.raw, value, parse: money && !a.decimals ? 0.8 : 1 };
+  }
+  if (type === 'boolean') {
+    for (const w of ws.slice(0, 3)) {
+      const b = parseBoolean(w.text);
+      if (b !== null) return { words: [w], raw: w.text, value: b, parse: 1 };
+    }
+    return null;
+  }
+  if (role === 'currency') {
+    const c = findCurrency(text);
+    return c ? { words: ws.slice(0, 1), raw: ws[0].text, value: c, parse: 1 } : null;
+  }
+  // strings: stop where another field's label starts
+  let cut = ws.length;
+  const toks = tokensOf(ws);
+  for (let i = 1; i < toks.length; i++) {
+    const hit = findLabel(toks.slice(i, i + 4), ctx.allPhrases);
+    if (hit && hit.start === 0 && hit.score >= 0.9 && (hit.end > 1 || /:$/.test(ws[i].text))) {
+      cut = i;
+      break;
+    }
+  }
+  ws = ws.slice(0, cut);
+  if (role === 'identifier') {
+    const i = ws.findIndex((w) => /\d/.test(w.text));
+    // identifiers nearly always carry a digit; a word without one ("Summary", "at") is not the value
+    if (i < 0 || i > 2) return null;
+    const pick = ws.slice(i, i + 1);
+    const raw = textOf(pick)
+      .replace(/^[#:]+/, '')
+      .replace(/[,;:.]+$/, '');
+    return raw ? { words: pick, raw, value: raw, parse: 1 } : null;
+  }
+  if (role === 'phone') {
+    const m = /\+?\(?\d[\d\s().-]{5,}\d/.exec(textOf(ws));
+    if (!m) return null;
+    return { words: wordsInSpan(ws, m.index, m.index + m[0].length), raw: m[0], value: m[0], parse: 1 };
+  }
+  if (role === 'email') {
+    const w = ws.find((x) => /@/.test(x.text));
+    return w ? { words: [w], raw: w.text, value: w.text, parse: 1 } : null;
+  }
+  const raw = textOf(ws).trim();
+  if (!raw) return null;
+  const p = parseTyped(raw, 'string', { isoDate: false });
+  return { words: ws, raw, value: p.value, parse: p.ok ? 1 : 0 };
+}
+
+function sameRow(a: LayoutLine, b: LayoutLine) {
+  const ca = a.box.top + a.box.height / 2;
+  const cb = b.box.top + b.box.height / 2;
+  return a.page === b.page && Math.abs(ca - cb) < Math.max(a.box.height, b.box.height) * 0.6;
+}
+
+function labelCandidates(field: LeafField | ListField, role: Role, ctx: Ctx, phrases: string[][]): Candidate[] {
+  const { doc } = ctx;
+  const out: Candidate[] = [];
+  doc.lines.forEach((line, li) => {
+    const hit = findLabel(ctx.tokens[li], phrases);
+    if (!hit || hit.score < 0.75) return;
+    let label = hit.score;
+    const after = line.words.slice(hit.end);
+    const before = line.words.slice(0, hit.start);
+    if (
+      role === 'total' &&
+      TOTAL_EXCLUDE.test(
+        `${textOf(before)} ${line.words
+          .slice(hit.start, hit.end + 2)
+          .map((w) => w.text)
+          .join(' ')}`,
+      )
+    )
+      label *= 0.55;
+    if (
+      role === 'total' &&
+      /\b(gst|tax|vat)\b/i.test(textOf(line.words.slice(hit.end, hit.end + 1))) &&
+      !/incl/i.test(line.text)
+    )
+      label *= 0.6;
+    // a label deep inside a sentence is weaker than one starting the line
+    if (hit.start > 3) label *= 0.9;
+    const labelWords = line.words.slice(hit.start, hit.end);
+    const labelBox = unionBox(labelWords.map((w) => w.box));
+    const push = (words: LayoutWord[], position: number) => {
+      if (!words.length) return;
+      const v = valueFrom(words, field, role, ctx);
+      // a total of zero is nearly always a zero-rated tax or rounding line printed under a "total" label
+      if (v && role === 'total' && v.value === 0) v.parse = 0.5;
+      if (v) out.push({ ...v, label, position, source: 'label' });
+    };
+    push(after, 1);
+    // the nearest line to the right on the same row
+    const right = doc.lines
+      .filter((l) => l !== line && sameRow(l, line) && l.box.left >= line.box.left + line.box.width - 0.005)
+      .sort((a, b) => a.box.left - b.box.left)[0];
+    if (right && (after.length === 0 || after.every((w) => SEPARATORS.test(w.text)))) push(right.words, 0.95);
+    else if (right) push(right.words, 0.8);
+    // the nearest line below that overlaps the label horizontally
+    const bottom = line.box.top + line.box.height;
+    const below = doc.lines
+      .filter(
+        (l) =>
+          l.page === line.page &&
+          l.box.top >= bottom - line.box.height * 0.3 &&
+          l.box.top - bottom < line.box.height * 2.5 &&
+          l.box.left < labelBox.left + labelBox.width + 0.02 &&
+          l.box.left + l.box.width > labelBox.left - 0.02,
+      )
+      .sort((a, b) => a.box.top - b.box.top)[0];
+    if (below) push(below.words, after.length ? 0.7 : 0.85);
+  });
+  return out;
+}
+
+const COMPANY =
+  /\b(s\/b|sdn\.?\s*b\w{1,2}d|bhd|inc|ltd|limited|llc|gmbh|corp|corporation|co\b|company|enterprise|trading|s\.?a\.?|b\.?v\.?|plc|pty|restaurant|store|mart|shop|services?|holdings?)\b/i;
+const NOT_NAME = /\b(invoice|receipt|tax|date|tel|phone|fax|gst|reg|no\.?|total|cashier|table|bill|page|www|http|@)\b/i;
+const ADDRESS_WORD =
+  /\b(jalan|jln|street|st|road|rd|avenue|ave|lane|taman|lot|floor|flr|blvd|suite|drive|dr|no\.?|box|building|bldg|plaza|industrial|park|way|strasse|straße|rue|straat|weg|laan|city|state)\b|\b\d{4,6}\b/i;
+const ADDRESS_STOP = /\b(tel|phone|fax|gst|reg|invoice|receipt|date|cashier|email|www|vat|tax)\b/i;
+
+/** The vendor/company printed at the top of the first page, without a label. */
+function vendorFallback(ctx: Ctx): { line: number; cand: Candidate } | null {
+  const first = Math.min(...ctx.doc.lines.map((l) => l.page));
+  const top = ctx.doc.lines
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.page === first)
+    .slice(0, 8);
+  let best: { line: number; cand: Candidate; s: number } | null = null;
+  top.forEach(({ l, i }, rank) => {
+    const letters = l.text.replace(/[^A-Za-zÀ-ÿ]/g, '').length;
+    if (letters < 3 || letters / l.text.length < 0.5) return;
+    let s = 1 - rank * 0.08;
+    if (COMPANY.test(l.text)) s += 0.6;
+    if (NOT_NAME.test(l.text)) s -= 0.5;
+    if (/\d{3,}/.test(l.text) && !COMPANY.test(l.text)) s -= 0.4;
+    if (ADDRESS_WORD.test(l.text) && !COMPANY.test(l.text)) s -= 0.3;
+    if (!best || s > best.s) {
+      // a company name is printed with its registration number: "ACME SDN BHD (728384-M)" → the name
+      let words = l.words;
+      while (words.length > 1 && /^[(<]?[\w.-]*\d{4,}[\w.-]*[)>]?$/.test(words[words.length - 1].text))
+        words = words.slice(0, -1);
+      const glued = /^(.*\S)\(\s*[\w-]*\d{4,}[\w-]*\)$/.exec(words[words.length - 1].text);
+      const raw = glued
+        ? [...words.slice(0, -1).map((w) => w.text), glued[1]].join(' ')
+        : words.map((w) => w.text).join(' ');
+      best = {
+        line: i,
+        s,
+        cand: {
+          words,
+          raw,
+          value: raw,
+          parse: 1,
+          label: 0.45 + (COMPANY.test(l.text) ? 0.2 : 0),
+          position: 0.7,
+          source: 'layout',
+        },
+      };
+    }
+  });
+  return best;
+}
+
+/** The address block: consecutive address-like lines near the top, after the vendor line. */
+function addressFallback(ctx: Ctx, afterLine: number): Candidate | null {
+  const lines = ctx.doc.lines;
+  let start = -1;
+  for (let i = Math.max(0, afterLine + 1); i < Math.min(lines.length, afterLine + 6); i++) {
+    if (lines[i].page !== lines[Math.max(0, afterLine)].page) break;
+    if (
+      ADDRESS_WORD.test(lines[i].text) &&
+      !ADDRESS_STOP.test(lines[i].text) &&
+      !/^\(?[\w-]*\d{5,}[\w-]*\)?$/.test(lines[i].text.trim())
+    ) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return null;
+  const block: LayoutLine[] = [];
+  for (let i = start; i < lines.length && block.length < 5; i++) {
+    const l = lines[i];
+    if (
+      ADDRESS_STOP.test(l.text) ||
+      (block.length &&
+        l.box.top - (block[block.length - 1].box.top + block[block.length - 1].box.height) > l.box.height * 1.5)
+    )
+      break;
+    if (!/\p{L}/u.test(l.text)) break;
+    // company registration numbers such as "(789417-W)" sit between the name and the address
+    if (/^\(?[\w-]*\d{5,}[\w-]*\)?$/.test(l.text.trim()) || COMPANY.test(l.text)) continue;
+    block.push(l);
+  }
+  if (!block.length) return null;
+  const words = block.flatMap((l) => l.words);
+  const raw = block.map((l) => l.text).join(' ');
+  return { words, raw, value: raw, parse: 1, label: 0.45, position: 0.7, source: 'layout' };
+}
+
+function roleFallback(field: LeafField | ListField, role: Role, ctx: Ctx): Candidate | null {
+  const { doc } = ctx;
+  if (role === 'vendor' || (role === 'person' && /vendor|merchant|company|store/i.test(field.instruction)))
+    return vendorFallback(ctx)?.cand ?? null;
+  if (role === 'address') {
+    const v = vendorFallback(ctx);
+    return addressFallback(ctx, v ? v.line : -1);
+  }
+  if (role === 'date') {
+    for (const l of doc.lines) {
+      const d = findDates(l.text, ctx.opts)[0];
+      if (d) {
+        const v = valueFrom(l.words, field, role, ctx);
+        if (v) return { ...v, label: 0.4, position: 0.7, source: 'layout' };
+      }
+    }
+    return null;
+  }
+  if (role === 'total') {
+    let best: Candidate | null = null;
+    for (const l of doc.lines) {
+      for (const a of findAmounts(l.text)) {
+        if (!a.decimals) continue;
+        if (!best || a.value > (best.value as number)) {
+          const words = wordsInSpan(l.words, a.index, a.index + a.raw.length);
+          best = {
+            words,
+            raw: a.raw,
+            value: field.kind === 'leaf' && field.type === 'string' ? a.raw : a.value,
+            parse: 1,
+            label: 0.3,
+            position: 0.6,
+            source: 'layout',
+          };
+        }
+      }
+    }
+    return best;
+  }
+  if (role === 'currency') {
+    for (const l of doc.lines) {
+      const c = findCurrency(l.text);
+      if (c)
+        return {
+          words: l.words.filter((w) => findCurrency(w.text)).slice(0, 1),
+          raw: c,
+          value: c,
+          parse: 1,
+          label: 0.4,
+          position: 0.7,
+          source: 'layout',
+        };
+    }
+  }
+  return null;
+}
+
+function toValue(field: LeafField | ListField, role: Role, c: Candidate | null, reasonIfNone: string): FieldValue {
+  const type = field.kind === 'leaf' ? field.type : field.itemType;
+  if (!c) {
+    return {
+      kind: 'value',
+      name: field.name,
+      type,
+      inferenceType: field.inferenceType,
+      value: null,
+      words: [],
+      grounded: false,
+      features: noFeatures(),
+      confidence: 0,
+      reason: reasonIfNone,
+      role,
+    };
+  }
+  return {
+    kind: 'value',
+    name: field.name,
+    type,
+    inferenceType: field.inferenceType,
+    value: c.value,
+    raw: c.raw,
+    words: c.words,
+    grounded: c.words.length > 0,
+    features: {
+      ocr: ocrOf(c.words),
+      label: c.label,
+      position: c.position,
+      parse: c.parse,
+      rule: 0,
+      agreement: 0,
+      source: c.source,
+    },
+    confidence: 0,
+    role,
+  };
+}
+
+function extractLeaf(field: LeafField, ctx: Ctx, extraPhrases: string[][] = []): FieldValue {
+  const role = roleOf(field);
+  if (field.inferenceType === 'inferred') {
+    return toValue(field, role, null, 'inferred field: needs a generative provider (none configured)');
+  }
+  const phrases = [...labelPhrases(field), ...extraPhrases];
+  const cands = labelCandidates(field, role, ctx, phrases);
+  // a value that parses into the declared type beats one that does not, whatever the label score
+  let best =
+    cands.sort(
+      (a, b) =>
+        b.parse - a.parse || scoreOf(b) - scoreOf(a) || (role === 'total' ? Number(b.value) - Number(a.value) : 0),
+    )[0] ?? null;
+  if (!best?.parse) {
+    const fb = roleFallback(field, role, ctx);
+    if (fb && (!best?.parse || scoreOf(fb) > scoreOf(best))) best = fb;
+  }
+  return toValue(field, role, best, 'no label or value for this field was found in the document');
+}
+
+function extractList(field: ListField, ctx: Ctx): ResultNode {
+  const role = roleOf(field);
+  if (field.inferenceType === 'inferred') {
+    return {
+      kind: 'list',
+      name: field.name,
+      items: [],
+      reason: 'inferred field: needs a generative provider (none configured)',
+    };
+  }
+  const phrases = labelPhrases(field);
+  const { doc } = ctx;
+  let bestLine = -1;
+  let bestHit: ReturnType<typeof findLabel> = null;
+  doc.lines.forEach((_, li) => {
+    const hit = findLabel(ctx.tokens[li], phrases);
+    if (hit && hit.score >= 0.8 && (!bestHit || hit.score > bestHit.score)) {
+      bestHit = hit;
+      bestLine = li;
+    }
+  });
+  if (bestLine < 0 || !bestHit)
+    return { kind: 'list', name: field.name, items: [], reason: 'no label for this list was found in the document' };
+  const hit = bestHit as NonNullable<ReturnType<typeof findLabel>>;
+  const line = doc.lines[bestLine];
+  const items: FieldValue[] = [];
+  const add = (words: LayoutWord[], position: number) => {
+    // items on one line are separated by commas or semicolons
+    let group: LayoutWord[] = [];
+    const flush = () => {
+      const v = group.length ? valueFrom(group, field, role, ctx) : null;
+      if (v?.raw.replace(/[,;]/g, '').trim())
+        items.push(toValue(field, role, { ...v, label: hit.score, position, source: 'label' }, ''));
+      group = [];
+    };
+    for (const w of words) {
+      if (SEPARATORS.test(w.text) && group.length === 0) continue;
+      group.push(w);
+      if (/[,;]$/.test(w.text)) flush();
+    }
+    flush();
+  };
+  add(line.words.slice(hit.end), 1);
+  // following lines that start at about the same x as the value column, until a gap or another label
+  let prev = line;
+  for (let i = bestLine + 1; i < doc.lines.length && items.length < 50; i++) {
+    const l = doc.lines[i];
+    if (l.page !== line.page || l.box.top - (prev.box.top + prev.box.height) > prev.box.height * 1.5) break;
+    if (sameRow(l, line)) continue;
+    if (Math.abs(l.box.left - line.box.left) > 0.15 && l.box.left < line.box.left - 0.02) break;
+    const other = findLabel(ctx.tokens[i], ctx.allPhrases);
+    if (other && other.start === 0 && other.score >= 0.9) break;
+    add(l.words, 0.85);
+    prev = l;
+  }
+  return { kind: 'list', name: field.name, items };
+}
+
+function extractField(field: Field, ctx: Ctx, parentWords: string[] = []): ResultNode {
+  switch (field.kind) {
+    case 'leaf':
+      return extractLeaf(field, ctx, parentWords.length ? [[...parentWords, ...nameWords(field.name)]] : []);
+    case 'list':
+      return extractList(field, ctx);
+    case 'group':
+      return {
+        kind: 'group',
+        name: field.name,
+        children: field.fields.map((f) => extractField(f, ctx, nameWords(field.name))),
+      } satisfies ResultGroup;
+    case 'table':
+      return extractTableField(field, ctx);
+  }
+}
+
+function extractTableField(field: TableField, ctx: Ctx): ResultTable {
+  const t = extractTable(field, ctx.doc, ctx.tokens, ctx.opts);
+  return { kind: 'table', name: field.name, rows: t.rows, ...(t.reason ? { reason: t.reason } : {}) };
+}
+
+function phrasesOfAll(fields: readonly Field[]): string[][] {
+  const out: string[][] = [];
+  for (const f of fields) {
+    if (f.kind === 'group') out.push(...phrasesOfAll(f.fields));
+    else if (f.kind === 'table') continue;
+    else out.push(...labelPhrases(f).filter((p) => p.length > 1 || p[0].length > 3));
+  }
+  return out;
+}
+
+/** Extracts every field of a blueprint from a document's layout. Confidences are filled in by `scoreResult`. */
+export function extractFields(bp: Blueprint, doc: LayoutDocument, opts: ExtractOptions = {}): ResultNode[] {
+  const ctx: Ctx = { doc, tokens: doc.lines.map((l) => tokensOf(l.words)), allPhrases: phrasesOfAll(bp.fields), opts };
+  return bp.fields.map((f) => extractField(f, ctx));
+}
+
+export { fold };

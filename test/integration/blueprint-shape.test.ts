@@ -1,0 +1,142 @@
+/** biome-ignore-all lint/suspicious/noExplicitAny: custom output JSON read back from disk */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityDeps } from '../../activities/deps.ts';
+import { createShapeActivities } from '../../activities/shape/index.ts';
+import { openStorage } from '../../activities/store/open-storage.ts';
+import { ControlPlaneStore } from '../../api/control/store.ts';
+import { findCatalogBlueprint } from '../../blueprints/catalog.ts';
+import { parseBlueprint } from '../../blueprints/dialect.ts';
+import { validateInferenceResult } from '../../blueprints/output.ts';
+import { loadConfig } from '../../schemas/config.ts';
+import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
+
+let home: string;
+let deps: ActivityDeps;
+
+const pages = [
+  `ACME Supplies Ltd                              INVOICE\nInvoice No: INV-2041                            Invoice Date: 03/08/2024\nSubtotal: 35.00\nTax: 3.50\nTotal: 38.50 EUR`,
+  `SOON HUAT MACHINERY ENTERPRISE\nNO.53 JALAN PUTRA 1, TAMAN SRI PUTRA\nCASH BILL                 RECEIPT\nDate: 11/01/2019\nTOTAL SALES : 327.00\nCASH : 327.00\nCHANGE : 0.00\nTHANK YOU`,
+  `Northwind Traders Inc                      PAYSLIP\nEmployee Name: John Smith          Employee ID: E-1044\nPay Date: 31/01/2024\nGross Pay: 4,000.00\nNet Pay: 3,000.00`,
+];
+
+/** BDA-shaped document standard output (text_words with page_index and bounding boxes) for typed pages. */
+function standardOutput(texts: string[]) {
+  const layout = layoutFromText(texts);
+  let n = 0;
+  const words = layout.lines.flatMap((l, li) =>
+    l.words.map((w) => ({
+      id: `w${n++}`,
+      line_id: `l${li}`,
+      text: w.text,
+      reading_order: n,
+      page_index: w.page,
+      confidence: w.confidence,
+      locations: { page_index: w.page, bounding_box: w.box },
+    })),
+  );
+  return {
+    metadata: {
+      asset_id: '0',
+      semantic_modality: 'DOCUMENT',
+      number_of_pages: texts.length,
+      start_page_index: 0,
+      end_page_index: texts.length - 1,
+      file_type: 'PDF',
+    },
+    document: { statistics: {} },
+    pages: texts.map((_, i) => ({ id: `p${i}`, page_index: i, statistics: {} })),
+    text_words: words,
+  };
+}
+
+beforeAll(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-shape-'));
+  const config = loadConfig({ QUARRY_HOME: home, QUARRY_ALLOWED_ROOTS: home });
+  deps = { config, storage: openStorage(config), client: undefined as unknown as ActivityDeps['client'] };
+});
+afterAll(async () => {
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+describe('applyBlueprints activity', () => {
+  it('splits a 3-document packet named by a project, writes per-segment standard and custom output', async () => {
+    const out = `file://${home}/out/job/0`;
+    await deps.storage.writeJson(`${out}/standard_output/0/result.json`, standardOutput(pages));
+    const store = new ControlPlaneStore(home);
+    const arn = (n: string) => `arn:aws:bedrock:us-east-1:aws:blueprint/${findCatalogBlueprint(n)!.name}`;
+    const projectArn = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-project/abc123';
+    await store.putProject({
+      projectArn,
+      projectName: 'packets',
+      projectType: 'ASYNC',
+      creationTime: new Date().toISOString(),
+      stages: {
+        LIVE: {
+          standardOutputConfiguration: {},
+          customOutputConfiguration: {
+            blueprints: ['invoice', 'receipt', 'payslip'].map((n) => ({ blueprintArn: arn(n) })),
+          },
+          overrideConfiguration: { document: { splitter: { state: 'ENABLED' } } },
+          lastModifiedTime: new Date().toISOString(),
+        },
+      },
+    });
+    const { applyBlueprints } = createShapeActivities(deps);
+    const segments = await applyBlueprints({
+      jobId: 'j1',
+      assetIndex: 0,
+      assetOutputUri: out,
+      modality: 'DOCUMENT',
+      segments: [{ segmentIndex: 0, standardOutputUri: `${out}/standard_output/0/result.json` }],
+      blueprints: [],
+      projectArn,
+      splitter: false,
+    });
+    expect(segments).toHaveLength(3);
+    const names = ['invoice', 'receipt', 'payslip'];
+    for (const [i, s] of segments.entries()) {
+      expect(s.customOutputStatus).toBe('MATCH');
+      const custom = await deps.storage.readJson<any>(s.customOutputUri as string);
+      expect(custom.matched_blueprint.arn).toBe(arn(names[i]));
+      expect(custom.split_document.page_indices).toEqual([i]);
+      const bp = parseBlueprint(findCatalogBlueprint(names[i])!.schema);
+      expect(validateInferenceResult(bp.fields, custom.inference_result)).toEqual([]);
+      const std = await deps.storage.readJson<any>(s.standardOutputUri);
+      expect(std.metadata.start_page_index).toBe(i);
+      expect(new Set(std.text_words.map((w: any) => w.page_index))).toEqual(new Set([i]));
+    }
+    const invoice = await deps.storage.readJson<any>(segments[0].customOutputUri as string);
+    expect(invoice.inference_result).toMatchObject({
+      InvoiceNumber: 'INV-2041',
+      InvoiceDate: '2024-08-03',
+      InvoiceTotal: 38.5,
+      Subtotal: 35,
+      TotalTax: 3.5,
+    });
+    const receipt = await deps.storage.readJson<any>(segments[1].customOutputUri as string);
+    expect(receipt.inference_result).toMatchObject({
+      MerchantName: 'SOON HUAT MACHINERY ENTERPRISE',
+      ReceiptDate: '2019-01-11',
+      Total: 327,
+    });
+    expect(receipt.explainability_info[0].Total.geometry[0].page).toBe(2);
+  });
+
+  it('reports a missing blueprint as a ResourceNotFound client error', async () => {
+    const { applyBlueprints } = createShapeActivities(deps);
+    await expect(
+      applyBlueprints({
+        jobId: 'j',
+        assetIndex: 0,
+        assetOutputUri: `file://${home}/x`,
+        modality: 'DOCUMENT',
+        segments: [],
+        blueprints: [{ blueprintArn: 'arn:aws:bedrock:us-east-1:000000000000:blueprint/nope' }],
+        splitter: false,
+      }),
+    ).rejects.toMatchObject({ type: 'ResourceNotFound' });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { configuredProvider } from '../../activities/generate/configured.ts';
+import { parseJsonAnswer } from '../../activities/generate/openai-compatible.ts';
+
+describe('generative provider configuration (pure parts; no model server is available offline)', () => {
+  it('defaults to no provider and explains a missing URL', () => {
+    expect(configuredProvider(undefined, {})).toBeNull();
+    expect(() => configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'openai-compatible' })).toThrow(
+      /QUARRY_GENERATIVE_URL/,
+    );
+    expect(
+      configuredProvider(undefined, {
+        QUARRY_GENERATIVE_PROVIDER: 'ollama',
+        QUARRY_GENERATIVE_URL: 'http://127.0.0.1:11434/v1',
+        QUARRY_GENERATIVE_MODEL: 'llama3.2',
+      })?.name,
+    ).toBe('openai-compatible:llama3.2');
+    expect(() => configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'magic' })).toThrow(/unknown/);
+  });
+  it('reads the JSON object out of a model answer', () => {
+    expect(parseJsonAnswer('{"a":1}')).toEqual({ a: 1 });
+    expect(parseJsonAnswer('Sure!\n```json\n{"a": [1, 2]}\n```')).toEqual({ a: [1, 2] });
+    expect(parseJsonAnswer('The answer is {"b": null} as requested')).toEqual({ b: null });
+    expect(parseJsonAnswer('no json')).toBeUndefined();
+  });
+});
+
+import { converseInput, readConverseOutput } from '../../activities/generate/bedrock-converse.ts';
+
+describe('Bedrock Converse request/response mapping (pure; no AWS call offline)', () => {
+  it('forces a tool call whose input schema is the requested JSON schema', () => {
+    const input = converseInput('anthropic.claude-3-haiku', {
+      system: 's',
+      prompt: 'p',
+      jsonSchema: { type: 'object' },
+      maxTokens: 10,
+    });
+    expect(input.toolConfig?.toolChoice).toEqual({ tool: { name: 'answer' } });
+    expect(input.system).toEqual([{ text: 's' }]);
+    expect(
+      readConverseOutput({
+        output: {
+          message: { role: 'assistant', content: [{ toolUse: { toolUseId: '1', name: 'answer', input: { a: 1 } } }] },
+        },
+      }).json,
+    ).toEqual({ a: 1 });
+  });
+  it('is selected by QUARRY_GENERATIVE_PROVIDER=bedrock', () => {
+    expect(
+      configuredProvider(undefined, {
+        QUARRY_GENERATIVE_PROVIDER: 'bedrock',
+        QUARRY_GENERATIVE_MODEL: 'm',
+        AWS_REGION: 'us-east-1',
+      })?.name,
+    ).toBe('bedrock:m');
+  });
+});
