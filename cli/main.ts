@@ -158,10 +158,13 @@ try {
 
 try {
   await program.parseAsync(process.argv);
+  // native libraries (whisper threads, the Temporal runtime) can keep the event loop alive after a
+  // one-shot command has finished and cleaned up: leave explicitly
+  process.exit(process.exitCode ?? 0);
 } catch (e) {
   if (e instanceof QuarryApiError) console.error(`quarry: ${e.type}: ${e.message}`);
   else if ((e as NodeJS.ErrnoException).cause && String((e as Error).message).includes('fetch failed'))
     console.error(`quarry: cannot reach the API at ${g().endpoint} (start it with 'npx quarry dev', or pass --endpoint)`);
   else console.error(`quarry: ${(e as Error).message}`);
-  process.exitCode = 2;
+  process.exit(2);
 }
