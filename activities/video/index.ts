@@ -1,39 +1,14 @@
-import { spawn } from 'node:child_process';
+import { FFMPEG, FfmpegError, ffprobe, run } from '../audio/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
 import type { PipelineInput } from '../../schemas/pipeline.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from './shots.ts';
 
-interface Probe {
-  format: { format_long_name?: string; duration?: string };
-  streams: { codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[];
-}
-
-function runTool(cmd: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (stderr.length > 4_000_000) stderr = stderr.slice(-2_000_000);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code: code ?? -1 });
-    });
-  });
-}
-
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
   return d ? n / d : 0;
 };
+
 
 /** BDA limits for video (reference §1.13), configurable. */
 const limits = () => ({
@@ -53,26 +28,28 @@ export function createVideoActivities(deps: ActivityDeps) {
       if (input.asset.bytes > l.maxBytes)
         throw clientError('LimitExceeded', `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`);
       return deps.storage.withLocalFile(input.assetUri, async (file) => {
-        const probe = await runTool('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], 120_000);
-        if (probe.code !== 0) throw clientError('InvalidInput', `the video cannot be read (corrupt or truncated): ${probe.stderr.trim().slice(0, 300)}`);
-        const info = JSON.parse(probe.stdout) as Probe;
+        const info = await ffprobe(file, { timeoutMs: 120_000 }).catch((e) => {
+          if (e instanceof FfmpegError) throw clientError('InvalidInput', `the video cannot be read (corrupt or truncated): ${e.stderr.trim().slice(0, 300)}`);
+          throw e;
+        });
         const video = info.streams.find((s) => s.codec_type === 'video');
         if (!video) throw clientError('InvalidInput', 'the file has no video stream (route it as AUDIO with modalityRouting)');
-        const durationMs = Math.round(Number(info.format.duration ?? 0) * 1000);
+        const durationMs = Math.round((info.format.duration ?? 0) * 1000);
         if (durationMs > l.maxMs) throw clientError('LimitExceeded', `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`);
-        const fps = rate(video.avg_frame_rate) || rate(video.r_frame_rate) || 25;
-        const scenes = await runTool(
-          'ffmpeg',
-          ['-hide_banner', '-nostats', '-i', file, '-an', '-vf', "select='gt(scene,0.3)',metadata=print", '-f', 'null', '-'],
-          30 * 60_000,
+        const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
+        // scene-change scores, one `pts_time`/`scene_score` pair per cut, printed to stdout
+        const scenes = await run(
+          FFMPEG,
+          ['-hide_banner', '-nostats', '-loglevel', 'error', '-i', file, '-an', '-vf', "select='gt(scene,0.3)',metadata=print:file=-", '-f', 'null', '-'],
+          { timeoutMs: 30 * 60_000 },
         );
         const cuts: { ms: number; score: number }[] = [];
         let pts: number | undefined;
-        for (const line of scenes.stderr.split('\n')) {
+        for (const line of scenes.stdout.toString('utf8').split('\n')) {
           const t = /pts_time:([0-9.]+)/.exec(line);
           if (t) pts = Number(t[1]) * 1000;
-          const s = /lavfi\.scene_score=([0-9.]+)/.exec(line);
-          if (s && pts !== undefined) cuts.push({ ms: pts, score: Number(s[1]) });
+          const sc = /lavfi\.scene_score=([0-9.]+)/.exec(line);
+          if (sc && pts !== undefined) cuts.push({ ms: pts, score: Number(sc[1]) });
         }
         const shots = shotsFromCuts(cuts, durationMs, fps);
         const chapters = chaptersFromShots(shots).map((idx, ci) => {
