@@ -1,7 +1,8 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { executeChild, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { VideoActivities } from '../activities/video/index.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
+import { classifyFailure } from './failure-info.ts';
 
 const video = proxyActivities<VideoActivities>({
   taskQueue: TaskQueue.video,
@@ -10,9 +11,30 @@ const video = proxyActivities<VideoActivities>({
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
 });
 
-/** VIDEO: metadata, shots and chapters (see activities/video for what is not produced yet). */
+/**
+ * VIDEO: metadata, shots and chapters, and — when the file has an audio track and TRANSCRIPT is on —
+ * the audio pipeline on that track, merged in (transcript with speakers, per-chapter audio segments).
+ */
 export async function videoPipeline(input: PipelineInput): Promise<PipelineResult> {
   const r = await video.analyzeVideo(input);
+  const types = input.standardOutputConfiguration.video?.extraction?.category?.types;
+  const transcriptOn = !types || types.includes('TRANSCRIPT');
+  if (r.hasAudio && transcriptOn) {
+    try {
+      const audio = await executeChild<(i: PipelineInput) => Promise<PipelineResult>>('audioPipeline', {
+        args: [{ ...input, modality: 'AUDIO', assetOutputUri: `${input.assetOutputUri}/.work/audio-track`, blueprints: [] }],
+        workflowId: `${workflowInfo().workflowId}/audio-track`,
+        taskQueue: TaskQueue.orchestration,
+      });
+      await video.attachTranscript({ videoUri: r.uri, audioUri: audio.segments[0]?.standardOutputUri });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const f = classifyFailure(err);
+      await video.attachTranscript({ videoUri: r.uri, note: `no transcript: the audio track could not be processed (${f.errorType}: ${f.errorMessage})` });
+    }
+  } else if (transcriptOn) {
+    await video.attachTranscript({ videoUri: r.uri, note: 'no transcript: the file has no audio track' });
+  }
   return {
     semanticModality: 'VIDEO',
     segments: [{ segmentIndex: 0, standardOutputUri: r.uri }],

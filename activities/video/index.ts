@@ -23,7 +23,7 @@ const limits = () => ({
  */
 export function createVideoActivities(deps: ActivityDeps) {
   return {
-    async analyzeVideo(input: PipelineInput): Promise<{ uri: string; shots: number; durationMs: number }> {
+    async analyzeVideo(input: PipelineInput): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
       const l = limits();
       if (input.asset.bytes > l.maxBytes)
         throw clientError('LimitExceeded', `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`);
@@ -89,14 +89,58 @@ export function createVideoActivities(deps: ActivityDeps) {
             shots: 'ffmpeg scene-change detection (threshold 0.3)',
             chapters: 'consecutive shots grouped to at least 30 s',
             not_generated: ['TRANSCRIPT', 'TEXT_DETECTION', 'CONTENT_MODERATION', 'LOGOS', 'VIDEO_SUMMARY', 'CHAPTER_SUMMARY', 'IAB'],
-            reason: 'video frame OCR, moderation, transcript and summaries are not implemented yet in Quarry',
+            reason: 'frame OCR, visual moderation, logos and chapter summaries are not implemented yet for video',
           },
         };
         const uri = `${input.assetOutputUri}/standard_output/0/result.json`;
         await deps.storage.writeJson(uri, result);
-        return { uri, shots: shots.length, durationMs };
+        return { uri, shots: shots.length, durationMs, hasAudio: info.streams.some((st) => st.codec_type === 'audio') };
       });
     },
+
+    /**
+     * Puts the audio track's transcript (from the audio pipeline) into the video output: the full
+     * transcript with speaker labels, each chapter's audio segments, the audio summary as the video summary.
+     */
+    async attachTranscript(input: { videoUri: string; audioUri?: string; note?: string }): Promise<void> {
+      const video = await deps.storage.readJson<VideoResult>(input.videoUri);
+      const caps = video.quarry_capabilities;
+      if (input.audioUri) {
+        const audio = await deps.storage.readJson<AudioPart>(input.audioUri);
+        const segs = audio.audio_segments ?? [];
+        video.video.transcript = {
+          representation: { text: segs.map((g) => `[${g.speaker?.speaker_label ?? 'spk_0'}]: ${g.text}`).join('\n') },
+        };
+        if (audio.audio?.summary) video.video.summary = audio.audio.summary;
+        for (const ch of video.chapters) {
+          ch.audio_segments = segs
+            .filter((g) => g.end_timestamp_millis > ch.start_timestamp_millis && g.start_timestamp_millis < ch.end_timestamp_millis)
+            .map((g) => ({
+              start_timestamp_millis: g.start_timestamp_millis,
+              end_timestamp_millis: g.end_timestamp_millis,
+              text: g.text,
+              ...(g.speaker ? { speaker: g.speaker } : {}),
+            }));
+        }
+        video.statistics.speaker_count = new Set(segs.map((g) => g.speaker?.speaker_label).filter(Boolean)).size;
+        caps.transcript = 'the audio pipeline on the audio track (whisper.cpp; see the audio output docs)';
+        caps.not_generated = caps.not_generated.filter((t) => t !== 'TRANSCRIPT' && (!audio.audio?.summary || t !== 'VIDEO_SUMMARY'));
+      } else if (input.note) {
+        caps.transcript = input.note;
+      }
+      await deps.storage.writeJson(input.videoUri, video);
+    },
   };
+}
+
+interface VideoResult {
+  video: { transcript?: { representation: { text: string } }; summary?: string };
+  chapters: { start_timestamp_millis: number; end_timestamp_millis: number; audio_segments?: unknown[] }[];
+  statistics: Record<string, number>;
+  quarry_capabilities: { not_generated: string[]; transcript?: string };
+}
+interface AudioPart {
+  audio?: { summary?: string };
+  audio_segments?: { text: string; start_timestamp_millis: number; end_timestamp_millis: number; speaker?: { speaker_label: string } }[];
 }
 export type VideoActivities = ReturnType<typeof createVideoActivities>;

@@ -3,3 +3,4 @@ export { assetWorkflow } from '../../workflows/asset.ts';
 export { jobWorkflow } from '../../workflows/job.ts';
 export { modalitySlots } from '../../workflows/slots.ts';
 export { videoPipeline } from '../../workflows/video.ts';
+export { audioPipeline } from '../../workflows/audio.ts';

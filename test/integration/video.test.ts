@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createAudioActivities } from '../../activities/audio/index.ts';
 import { createJobActivities } from '../../activities/job/index.ts';
 import { createVideoActivities } from '../../activities/video/index.ts';
 import type { JobResult } from '../../schemas/job.ts';
@@ -12,11 +14,19 @@ beforeAll(async () => {
   stack = await createStack({
     address: inject('temporalAddress'),
     workflowsPath: new URL('../helpers/video-workflows.ts', import.meta.url).pathname,
-    activities: (deps) => ({ [TaskQueue.orchestration]: createJobActivities(deps), [TaskQueue.video]: createVideoActivities(deps) }),
+    activities: (deps) => ({
+      [TaskQueue.orchestration]: createJobActivities(deps),
+      [TaskQueue.video]: createVideoActivities(deps),
+      [TaskQueue.audio]: createAudioActivities(deps),
+    }),
     api: true,
   });
   await fs.mkdir(path.join(stack.root, 'in'));
   await fs.copyFile('samples/sample.mp4', path.join(stack.root, 'in', 'clip.mp4'));
+  // a talking clip: espeak-ng speech over a test pattern
+  const wav = path.join(stack.root, 'speech.wav');
+  execFileSync('espeak-ng', ['-w', wav, 'The quarterly report is ready for review.']);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15:duration=4', '-i', wav, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(stack.root, 'in', 'talk.mp4')]);
   await fs.writeFile(path.join(stack.root, 'in', 'broken.mp4'), Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(200, 7)]));
 });
 afterAll(() => stack?.close());
@@ -52,5 +62,12 @@ describe('VIDEO through the real workflow', () => {
     expect(out.shots.length).toBe(2);
     expect(Math.abs(out.shots[1].start_timestamp_millis - 3000)).toBeLessThan(150);
     expect(out.chapters.length).toBe(1);
+
+    const talk = meta.output_metadata.find((a) => a.asset_input_path.uri.endsWith('talk.mp4'))!;
+    const spoken = await stack.storage.readJson<{ video: { transcript?: { representation: { text: string } } }; chapters: { audio_segments?: { text: string }[] }[] }>(
+      talk.segment_metadata[0].standard_output_path,
+    );
+    expect(spoken.video.transcript?.representation.text.toLowerCase()).toMatch(/\[spk_0\]: .*quarterly report/);
+    expect(spoken.chapters[0].audio_segments?.length).toBeGreaterThan(0);
   });
 });
