@@ -26,6 +26,7 @@ export interface EmbeddedStack {
 export async function startEmbedded(opts: { fixedPorts: boolean; ui: boolean; log?: (s: string) => void }): Promise<EmbeddedStack> {
   const log = opts.log ?? (() => {});
   const env = process.env;
+  env.QUARRY_LOG_LEVEL ??= 'ERROR'; // embedded: the CLI's own output is what a person reads
   env.QUARRY_DEV ??= '1'; // embedded: loopback needs no key, and a dev encryption key is created under QUARRY_HOME
   const temporalPort = opts.fixedPorts ? Number(env.QUARRY_TEMPORAL_PORT ?? 7233) : await freePort();
   const apiPort = opts.fixedPorts ? Number(env.QUARRY_API_PORT ?? 8080) : await freePort();
