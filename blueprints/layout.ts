@@ -217,7 +217,7 @@ export function layoutFromStandardOutput(output: unknown): LayoutDocument {
     // no word/line granularity: fall back to element text with the element's box
     for (const e of elements) {
       const rep = (e.representation ?? {}) as Json;
-      const text = String(rep.text ?? rep.markdown ?? '').trim();
+      const text = String(rep.text ?? plainFromMarkdown(String(rep.markdown ?? ''))).trim();
       const g = boxOf(e.locations);
       if (!text || !g || e.type === 'TABLE') continue;
       const parts = text.split('\n').filter((s) => s.trim());
@@ -250,4 +250,17 @@ export function layoutFromStandardOutput(output: unknown): LayoutDocument {
   const pages = Array.isArray(o.pages) ? o.pages.length : 0;
   const pageCount = Math.max(num(meta.number_of_pages), pages, ...lines.map((l) => l.page + 1), 1);
   return { pageCount, lines, tables };
+}
+
+/** Markdown-only representations (BDA's default text format): the words without the markup (#, list marks, emphasis). */
+export function plainFromMarkdown(md: string): string {
+  return md
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^\s{0,3}#{1,6}\s+/, '')
+        .replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '')
+        .replace(/(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1/g, '$2'),
+    )
+    .join('\n');
 }

@@ -285,3 +285,10 @@ describe('tables from TABLE elements of the standard output', () => {
     ).toBe(true);
   });
 });
+
+describe('markdown-only standard output', () => {
+  it('reads element text without the markdown markup', async () => {
+    const { plainFromMarkdown } = await import('../../blueprints/layout.ts');
+    expect(plainFromMarkdown('# Field Notes\n- **Total**: 12.50\n1. `A-17`')).toBe('Field Notes\nTotal: 12.50\nA-17');
+  });
+});
