@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { CompressionCodec } from './compression-codec.ts';
 import { EncryptionCodec } from './encryption-codec.ts';
 import { loadEncryptionKeys } from './encryption-keys.ts';
+
+/** Must also be bundled into the workflow code (worker/start.ts does). */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 /**
  * The one data converter of every Quarry process (client, API, workers, tests, codec server):
@@ -12,5 +16,9 @@ import { loadEncryptionKeys } from './encryption-keys.ts';
 export function createDataConverter(
   env: NodeJS.ProcessEnv = process.env,
 ): DataConverter & { payloadCodecs: [CompressionCodec, EncryptionCodec] } {
-  return { payloadCodecs: [new CompressionCodec(), new EncryptionCodec(loadEncryptionKeys(env))] };
+  return {
+    payloadCodecs: [new CompressionCodec(), new EncryptionCodec(loadEncryptionKeys(env))],
+    // failure messages and stack traces are encoded (so encrypted) too: they can name input files
+    failureConverterPath,
+  };
 }

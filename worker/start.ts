@@ -38,7 +38,12 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   const workers: Worker[] = [];
   let bundle = opts.workflowBundle;
   if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
-    bundle = await bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? defaultWorkflowsPath, logger: quietBundler });
+    bundle = await bundleWorkflowCode({
+      workflowsPath: opts.workflowsPath ?? defaultWorkflowsPath,
+      // the workflow sandbox must convert failures like the client and activities do (encoded messages)
+      failureConverterPath: opts.dataConverter?.failureConverterPath,
+      logger: quietBundler,
+    });
   }
   for (const queue of opts.queues) {
     const orchestration = queue === TaskQueue.orchestration;

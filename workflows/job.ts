@@ -1,8 +1,10 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   type ChildWorkflowHandle,
   condition,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   isCancellation,
@@ -101,6 +103,7 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
   };
 
   let cancelled = false;
+  const inFlight = new Set<Promise<void>>();
   try {
     if (state.total < 0) {
       const { count } = await job.listAssets({ inputUri: input.inputUri, manifestUri: state.manifestUri });
@@ -109,7 +112,6 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
     const { inputUri: _omit, ...jobForAssets } = input;
     while (state.offset < state.total) {
       const page = await job.readManifestPage({ manifestUri: state.manifestUri, offset: state.offset, limit: PAGE });
-      const inFlight = new Set<Promise<void>>();
       for (const entry of page) {
         await condition(() => inFlight.size < input.batchWindow);
         const assetInput: AssetInput = { job: jobForAssets, jobOutputUri, assetIndex: entry.index, assetUri: entry.uri };
@@ -127,6 +129,8 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
         inFlight.add(p);
       }
       await Promise.all(inFlight);
+      // cancelled while only waiting for children: they stopped (and reported Cancelled); so does the job
+      if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('the job was cancelled');
       state.offset += page.length;
       if (state.offset < state.total && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 8000)) {
         await continueAsNew<typeof jobWorkflow>(input, state);
@@ -146,8 +150,11 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
         : { type: state.firstError?.type ?? 'Failed', message: `all ${state.total} assets failed; first: ${state.firstError?.message}` };
     }
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err; // not a failure: the next page runs in a fresh run
     if (isCancellation(err)) {
       cancelled = true;
+      // the running assets were asked to cancel with the job: wait until each has stopped and written its record
+      await Promise.allSettled([...inFlight]);
       setStatus('ClientError');
       error = { type: 'Cancelled', message: 'the job was cancelled' };
     } else {

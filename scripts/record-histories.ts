@@ -1,0 +1,75 @@
+/**
+ * Re-records the workflow histories the replay test (test/integration/replay.test.ts) replays:
+ *   npx tsx scripts/record-histories.ts
+ * Runs a small batch job on a throw-away Temporal dev server (in memory) with the real job / asset / slot
+ * workflows and no-op media pipelines, encrypted with the fixed test key of test/histories/replay-converter.ts,
+ * and writes test/histories/<name>.json. Re-record ONLY for a deliberate, versioned change (see
+ * docs/versioning.md): the committed histories are what running workflows in the field look like.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { magic, writeFiles } from '../test/helpers/files.ts';
+import { noopPipelineActivities, noopWorkflowsPath } from '../test/helpers/orchestration-activities.ts';
+import { createStack } from '../test/helpers/stack.ts';
+import { startDevServer } from '../test/helpers/temporal-server.ts';
+import { type RecordedHistory, replayDataConverter } from '../test/histories/replay-converter.ts';
+import { jobWorkflowId } from '../api/job-id.ts';
+import { installRuntime } from '../worker/runtime.ts';
+
+installRuntime('ERROR'); // before the test server, which would otherwise install a chatty default runtime
+const OUT = path.resolve(import.meta.dirname, '../test/histories');
+const PROFILE = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-profile/us.data-automation-v1';
+
+const env = await startDevServer();
+const stack = await createStack({
+  address: env.address,
+  workflowsPath: noopWorkflowsPath,
+  activities: noopPipelineActivities(),
+  api: true,
+  dataConverter: replayDataConverter(),
+  env: { QUARRY_BATCH_WINDOW: '2' },
+});
+try {
+  await writeFiles(path.join(stack.root, 'in'), {
+    'a.pdf': magic.pdf(),
+    'b.png': magic.png(),
+    'c.wav': magic.wav(),
+    'd.pdf': magic.corruptPdf(),
+  });
+  const res = await fetch(`${stack.api!.url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AmazonBedrockKeystoneRuntimeService.InvokeDataAutomationAsync',
+    },
+    body: JSON.stringify({
+      inputConfiguration: { s3Uri: `${stack.rootUri}/in` },
+      outputConfiguration: { s3Uri: `${stack.rootUri}/out` },
+      dataAutomationProfileArn: PROFILE,
+    }),
+  });
+  if (!res.ok) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
+  const { invocationArn } = (await res.json()) as { invocationArn: string };
+  const workflowId = jobWorkflowId(invocationArn.split('/').pop()!);
+  const result = await stack.client.workflow.getHandle(workflowId).result();
+  if (result.status !== 'Success' || result.failedAssets !== 1)
+    throw new Error(`unexpected job result ${JSON.stringify(result)}`);
+
+  const ids: Record<RecordedHistory, string> = {
+    jobWorkflow: workflowId,
+    assetWorkflow: `${workflowId}/asset-0`,
+    'assetWorkflow-failed': `${workflowId}/asset-3`,
+    modalitySlots: 'quarry-slots-DOCUMENT',
+  };
+  for (const [name, id] of Object.entries(ids)) {
+    const history = await stack.client.workflow.getHandle(id).fetchHistory();
+    await fs.writeFile(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
+    console.log(`recorded ${name} (${history.events?.length} events) → test/histories/${name}.json`);
+  }
+  // replay needs each history's workflow id (child workflow ids are derived from it)
+  await fs.writeFile(path.join(OUT, 'workflow-ids.json'), `${JSON.stringify(ids, null, 2)}\n`);
+} finally {
+  await stack.close();
+  await env.teardown();
+}

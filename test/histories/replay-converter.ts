@@ -1,0 +1,18 @@
+import { createDataConverter } from '../../codecs/data-converter.ts';
+
+/**
+ * The recorded histories in this folder were written with this fixed, public TEST key (gzip + AES-256-GCM,
+ * exactly like production), so the replay test can decode their payloads. Never use it for real data.
+ */
+export const REPLAY_TEST_KEYS = 'replay-test:c90JiHYxXmrdQxjI+sr+7iCRVLChTZI+pNB8sc4lkTI=';
+
+export const replayDataConverter = () => createDataConverter({ QUARRY_ENCRYPTION_KEYS: REPLAY_TEST_KEYS });
+
+/** The recorded workflows: file name (without .json) → what it is. */
+export const recordedHistories = {
+  jobWorkflow: 'a batch job of 4 files (pdf, png, wav, corrupt pdf): listing, sliding window of asset children, job_metadata.json',
+  assetWorkflow: 'one pdf asset: probe, slot request/grant, no-op document pipeline child, slot release, asset record',
+  'assetWorkflow-failed': 'the corrupt pdf asset: its pipeline fails with InvalidInput, recorded as a ClientError outcome',
+  modalitySlots: 'the DOCUMENT slot keeper: acquire/release signals and grants for the batch (still running: replayed up to where it was)',
+} as const;
+export type RecordedHistory = keyof typeof recordedHistories;
