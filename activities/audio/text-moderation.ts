@@ -4,17 +4,10 @@
  * word gives a low score and several strong ones approach 1. It is explainable and offline, and it is only a
  * lexicon: it cannot see sarcasm or context. Other classifiers plug in through `TextModerator`.
  */
-import type { ModerationCategoryName } from '../../schemas/audio-output.ts';
+import { ModerationCategoryName } from '../../schemas/audio-output.ts';
 
-export const MODERATION_CATEGORIES: ModerationCategoryName[] = [
-  'profanity',
-  'hate_speech',
-  'sexual',
-  'insults',
-  'violence_or_threat',
-  'graphic',
-  'harassment_or_abuse',
-];
+/** BDA's 7 audio moderation categories: the schema's enum is the one list. */
+export const MODERATION_CATEGORIES: ModerationCategoryName[] = [...ModerationCategoryName.options];
 
 export type ModerationScores = Record<ModerationCategoryName, number>;
 

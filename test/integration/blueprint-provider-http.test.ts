@@ -55,7 +55,8 @@ afterAll(async () => {
   }
 });
 
-describe.skipIf(!have)('OpenAI-compatible provider against a real local model server', () => {
+// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
+describe.skipIf(!have && !process.env.CI)('OpenAI-compatible provider against a real local model server', () => {
   it('returns JSON that follows the requested schema', async () => {
     const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
     const res = await provider.generate({

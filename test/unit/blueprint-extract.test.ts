@@ -189,7 +189,8 @@ Total                                                      38.50 EUR`,
   });
 });
 
-describe.skipIf(!haveEval)('extraction on real samples (../shared/eval, read in place)', () => {
+// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
+describe.skipIf(!haveEval && !process.env.CI)('extraction on real samples (../shared/eval, read in place)', () => {
   it('receipt blueprint on SROIE receipt 006', async () => {
     const { r } = run('receipt', await sroieLayout('006'));
     const t = await sroieTruth('006');
@@ -231,7 +232,8 @@ describe('grounding and calibration', () => {
   });
 });
 
-describe.skipIf(!haveEval)('image, audio and video blueprints', () => {
+// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
+describe.skipIf(!haveEval && !process.env.CI)('image, audio and video blueprints', () => {
   it('image blueprint on a real image (SROIE receipt words): explicit title grounded, inferred fields null with a reason', async () => {
     const { r, out } = run('image-text', await sroieLayout('037'));
     expect(typeof r.Title === 'string' || r.Title === null).toBe(true);

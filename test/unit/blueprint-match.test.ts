@@ -56,7 +56,8 @@ describe('matching', () => {
   });
 });
 
-describe.skipIf(!(await evalAvailable()))(
+// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
+describe.skipIf(!(await evalAvailable()) && !process.env.CI)(
   'splitting a packet (real invoice PDF page + real receipt + typed payslip)',
   () => {
     it('yields three segments, each matched to the right blueprint', async () => {
