@@ -13,7 +13,7 @@ import type { GenerativeProvider } from '../generate/provider.ts';
 import { IAB_METHOD, matchIabCategories } from '../iab/iab-categories.ts';
 import type { AudioFacts } from './audio-limits.ts';
 import { MODERATION_CATEGORIES, type ModerationScores, type TextModerator } from './text-moderation.ts';
-import { TOPIC_METHOD, segmentTopics } from './topic-segmentation.ts';
+import { segmentTopics, TOPIC_METHOD } from './topic-segmentation.ts';
 import { buildSegments, type LabelledWord } from './transcript-segments.ts';
 
 export interface AudioOutputFeatures {

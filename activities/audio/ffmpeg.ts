@@ -4,24 +4,16 @@
  *
  * Why not fluent-ffmpeg: it is deprecated on npm and its repository was archived in May 2025; its maintainer
  * advises calling ffmpeg directly. What we need is three calls (probe as JSON, decode to raw PCM as a stream,
- * run to completion), each a fixed argument array, so ~150 lines of our own beat a dead dependency.
+ * run to completion), each a fixed argument array, so ~100 lines of our own (on the shared `run-tool.ts`) beat a
+ * dead dependency.
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { runTool, ToolError } from '../run-tool.ts';
 
 export const FFMPEG = process.env.QUARRY_FFMPEG ?? 'ffmpeg';
 export const FFPROBE = process.env.QUARRY_FFPROBE ?? 'ffprobe';
-
-export class FfmpegError extends Error {
-  constructor(
-    readonly tool: string,
-    readonly code: number | null,
-    readonly stderr: string,
-  ) {
-    super(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
-  }
-}
 
 const num = z
   .union([z.string(), z.number()])
@@ -70,44 +62,9 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs a binary to completion; resolves stdout, rejects with FfmpegError (stderr tail) on non-zero exit. */
-export function run(tool: string, args: string[], opts: RunOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    let done = false;
-    const finish = (e?: Error) => {
-      if (done) return;
-      done = true;
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (e) reject(e);
-      else resolve({ stdout: Buffer.concat(out), stderr: err });
-    };
-    const onAbort = () => {
-      child.kill('SIGKILL');
-      finish(new FfmpegError(tool, null, 'cancelled'));
-    };
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          child.kill('SIGKILL');
-          finish(new FfmpegError(tool, null, `timed out after ${opts.timeoutMs} ms`));
-        }, opts.timeoutMs)
-      : undefined;
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => {
-      if (err.length < 64_000) err += d.toString();
-    });
-    child.on('error', (e) => finish(e));
-    child.on('close', (code) => (code === 0 ? finish() : finish(new FfmpegError(tool, code, err))));
-  });
-}
-
 /** `ffprobe -show_format -show_streams` as typed JSON. */
 export async function ffprobe(path: string, opts: RunOptions = {}): Promise<ProbeResult> {
-  const { stdout } = await run(
+  const { stdout } = await runTool(
     FFPROBE,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', path],
     { timeoutMs: 60_000, ...opts },
@@ -149,7 +106,7 @@ export function decodeArgs(path: string, o: DecodeOptions = {}): string[] {
 
 /**
  * Decodes to raw mono PCM as a stream (bounded memory for 4-hour files). The returned `done` promise rejects
- * with an FfmpegError when ffmpeg fails; consume `stdout` fully before awaiting it.
+ * with a ToolError when ffmpeg fails; consume `stdout` fully before awaiting it.
  */
 export function decodeStream(
   path: string,
@@ -167,7 +124,7 @@ export function decodeStream(
     child.on('close', (code) => {
       o.signal?.removeEventListener('abort', onAbort);
       if (code === 0) resolve();
-      else reject(new FfmpegError(FFMPEG, code, err));
+      else reject(new ToolError(FFMPEG, code, err));
     });
   });
   done.catch(() => {}); // the caller awaits it; avoid an unhandled rejection if it never does
@@ -176,7 +133,7 @@ export function decodeStream(
 
 /** Decodes a (short) range to a Float32Array of mono samples. */
 export async function decodePcm(path: string, o: DecodeOptions = {}): Promise<Float32Array> {
-  const { stdout } = await run(FFMPEG, decodeArgs(path, { ...o, format: 'f32le' }), o);
+  const { stdout } = await runTool(FFMPEG, decodeArgs(path, { ...o, format: 'f32le' }), o);
   const copy = new Uint8Array(stdout.length - (stdout.length % 4));
   copy.set(stdout.subarray(0, copy.length));
   return new Float32Array(copy.buffer);
@@ -184,5 +141,5 @@ export async function decodePcm(path: string, o: DecodeOptions = {}): Promise<Fl
 
 /** Runs ffmpeg with the given arguments (after `-nostdin -v error`), e.g. to encode test media. */
 export function ffmpeg(args: string[], opts: RunOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
-  return run(FFMPEG, ['-nostdin', '-hide_banner', '-v', 'error', ...args], opts);
+  return runTool(FFMPEG, ['-nostdin', '-hide_banner', '-v', 'error', ...args], opts);
 }

@@ -10,25 +10,26 @@ import type { SegmentResult } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
 import type { GenerativeProvider } from '../generate/provider.ts';
+import { ToolError } from '../run-tool.ts';
 import { joinUri } from '../store/storage.ts';
 import { audioFeatures } from './audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
 import { buildAudioOutput } from './audio-output.ts';
-import { FfmpegError, decodePcm, decodeStream, ffprobe } from './ffmpeg.ts';
-import { ENGINE, recognize, recognizerOptionsFromEnv } from './speech-recognizer.ts';
+import { decodePcm, decodeStream, ffprobe } from './ffmpeg.ts';
 import { SpeakerFeatureMeter } from './speaker-features.ts';
-import { SPEAKER_METHOD, type SpeakerWindow, labelWindows, smoothSpeakerRuns, speakerAt } from './speaker-labels.ts';
+import { labelWindows, SPEAKER_METHOD, type SpeakerWindow, smoothSpeakerRuns, speakerAt } from './speaker-labels.ts';
+import { ENGINE, recognize, recognizerOptionsFromEnv } from './speech-recognizer.ts';
 import { lexiconModerator, type TextModerator } from './text-moderation.ts';
 import type { LabelledWord } from './transcript-segments.ts';
 import { type AsrWord, stitchChunks } from './transcript-words.ts';
 import {
   type AudioChunk,
-  FRAME_MS,
-  FrameMeter,
-  type SpeechRegion,
   defaultChunkPlan,
   detectSpeech,
+  FRAME_MS,
+  FrameMeter,
   planChunks,
+  type SpeechRegion,
 } from './voice-activity.ts';
 
 export const VAD_METHOD = 'energy-adaptive-threshold (30 ms frames, noise-floor percentile, hangover)';
@@ -139,7 +140,7 @@ function chunkKey(c: AudioChunk): string {
 }
 
 function corrupt(e: unknown): Error {
-  if (e instanceof FfmpegError) {
+  if (e instanceof ToolError) {
     return clientError(
       'InvalidInput',
       `the audio could not be decoded (corrupt or unsupported): ${e.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''}`,
@@ -172,7 +173,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       const probe = await storage
         .withLocalFile(input.assetUri, (p) => ffprobe(p))
         .catch((e) => {
-          if (e instanceof FfmpegError)
+          if (e instanceof ToolError)
             throw clientError(
               'InvalidInput',
               'the file is not readable audio: it is corrupt or of an unsupported format',

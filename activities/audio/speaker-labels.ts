@@ -1,7 +1,7 @@
 /**
  * Turning per-block acoustic features into per-word speaker numbers. Pure.
  */
-import { clusterSpeakers, type ClusterOptions, defaultClusterOptions } from './speaker-clustering.ts';
+import { type ClusterOptions, clusterSpeakers, defaultClusterOptions } from './speaker-clustering.ts';
 import { BLOCK_MS } from './speaker-features.ts';
 import type { SpeechRegion } from './voice-activity.ts';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientError } from '../failure.ts';
-import { ToolError, runTool } from './run-tool.ts';
+import { runTool, ToolError } from '../run-tool.ts';
 
 export async function convertDocxToPdf(
   docxPath: string,

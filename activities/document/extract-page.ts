@@ -6,14 +6,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { runTool } from '../run-tool.ts';
 import { chooseSource } from './choose-source.ts';
-import { type GrayImage, analyseInk } from './layout/ink.ts';
+import { analyseInk, type GrayImage } from './layout/ink.ts';
 import type { DocumentLimits } from './limits.ts';
 import type { OcrEngine, OcrPage } from './ocr/engine.ts';
 import type { Box, PageWords, Word } from './page-content.ts';
 import { preprocessForOcr } from './preprocess.ts';
 import { imagePageToGray, parsePgm, pgmBytes, rasterizePdfPage, scaleGray, shrinkGray } from './raster.ts';
-import { runTool } from './run-tool.ts';
 import type { TextLayerPage } from './text-layer.ts';
 
 export const ANALYSIS_DPI = 50;

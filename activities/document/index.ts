@@ -14,14 +14,15 @@ import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
 import { configuredProvider } from '../generate/configured.ts';
 import type { GenerativeProvider } from '../generate/provider.ts';
+import { ToolError } from '../run-tool.ts';
 import { joinUri } from '../store/storage.ts';
 import { activityContext, heartbeat } from './activity-context.ts';
 import { convertDocxToPdf } from './convert-docx.ts';
 import {
   type ExtractedPage,
-  type PageSourceContext,
   extractImagePage,
   extractPdfPage,
+  type PageSourceContext,
   rasterizeGroupForAnalysis,
 } from './extract-page.ts';
 import { layoutPage, type PageLayout } from './layout/page-layout.ts';
@@ -31,7 +32,6 @@ import { ocrConcurrency } from './ocr/slots.ts';
 import { documentOptions } from './output/options.ts';
 import { writeDocumentResult } from './output/write-result.ts';
 import { probeImage, probePdf } from './probe.ts';
-import { ToolError } from './run-tool.ts';
 import { readTextLayer } from './text-layer.ts';
 
 export const DocumentPlan = z.object({

@@ -4,8 +4,8 @@
  */
 import sharp from 'sharp';
 import { clientError } from '../failure.ts';
+import { runTool, ToolError } from '../run-tool.ts';
 import type { DocumentLimits } from './limits.ts';
-import { ToolError, runTool } from './run-tool.ts';
 
 export interface DocumentProbe {
   /** how pages are read: PDF pages (text layer + raster) or image pages (OCR) */

@@ -4,8 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
+import { runTool } from '../run-tool.ts';
 import type { GrayImage } from './layout/ink.ts';
-import { runTool } from './run-tool.ts';
 
 export function parsePgm(buf: Buffer): GrayImage {
   // P5\n<w> <h>\n<max>\n<data>, comments allowed

@@ -2,7 +2,7 @@
  * Words with boxes from a PDF's text layer: poppler `pdftotext -bbox` (≈590 pages/s; a separate GPL process,
  * not linked). Parses the XHTML it prints: `<page width height>` then `<word xMin yMin xMax yMax>text</word>`.
  */
-import { runTool } from './run-tool.ts';
+import { runTool } from '../run-tool.ts';
 import type { Word } from './page-content.ts';
 
 export interface TextLayerPage {

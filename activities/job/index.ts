@@ -23,7 +23,17 @@ async function hasVideoStream(path: string): Promise<boolean | undefined> {
   try {
     const { stdout } = await run(
       'ffprobe',
-      ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=codec_type:stream_disposition=attached_pic', '-of', 'json', path],
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v',
+        '-show_entries',
+        'stream=codec_type:stream_disposition=attached_pic',
+        '-of',
+        'json',
+        path,
+      ],
       { timeout: 60_000 },
     );
     const streams = (JSON.parse(stdout).streams ?? []) as { disposition?: { attached_pic?: number } }[];
@@ -42,7 +52,10 @@ export function createJobActivities(deps: ActivityDeps) {
       storage.check(input.inputUri);
       const count = await writeManifest(storage, input.inputUri, input.manifestUri);
       if (count === 0)
-        throw clientError('InvalidInput', `no input file found at '${input.inputUri}' (an object, or a prefix with objects under it)`);
+        throw clientError(
+          'InvalidInput',
+          `no input file found at '${input.inputUri}' (an object, or a prefix with objects under it)`,
+        );
       return { count };
     },
 
@@ -51,14 +64,12 @@ export function createJobActivities(deps: ActivityDeps) {
     },
 
     /** Sniffs the type by content and decides the modality (BDA's modalityRouting first). */
-    async probeAsset(input: {
-      uri: string;
-      routing?: OverrideConfiguration['modalityRouting'];
-    }): Promise<ProbedAsset> {
+    async probeAsset(input: { uri: string; routing?: OverrideConfiguration['modalityRouting'] }): Promise<ProbedAsset> {
       const { bytes } = await storage.stat(input.uri);
       const head = await storage.readBytes(input.uri, 65536);
       const sniffed = sniffType(head);
-      if (sniffed.fileType === 'EMPTY') throw clientError('InvalidInput', `the file is empty (0 bytes): '${input.uri}'`);
+      if (sniffed.fileType === 'EMPTY')
+        throw clientError('InvalidInput', `the file is empty (0 bytes): '${input.uri}'`);
       const video = sniffed.avContainer ? await storage.withLocalFile(input.uri, hasVideoStream) : undefined;
       const modality = routeModality(sniffed, input.routing, video);
       if (!modality)
@@ -129,7 +140,8 @@ export function createJobActivities(deps: ActivityDeps) {
       const modality = jobModality(modalities);
       const head = {
         job_id: input.jobId,
-        job_status: input.status === 'Success' ? 'PROCESSED' : input.status === 'ClientError' ? 'CLIENT_ERROR' : 'SERVICE_ERROR',
+        job_status:
+          input.status === 'Success' ? 'PROCESSED' : input.status === 'ClientError' ? 'CLIENT_ERROR' : 'SERVICE_ERROR',
         semantic_modality: modality,
       };
       const body = `${JSON.stringify(head, null, 2).replace(/\n}$/, ',\n  "output_metadata": [\n')}${entries

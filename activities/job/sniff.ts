@@ -22,7 +22,8 @@ export function sniffType(head: Buffer): SniffedType {
   if (head.length === 0) return { fileType: 'EMPTY', mediaType: 'application/x-empty', modality: null };
   const pdfAt = head.subarray(0, 1024).indexOf('%PDF-');
   if (pdfAt >= 0) return { fileType: 'PDF', mediaType: 'application/pdf', modality: 'DOCUMENT' };
-  if (has([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { fileType: 'PNG', mediaType: 'image/png', modality: 'IMAGE' };
+  if (has([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return { fileType: 'PNG', mediaType: 'image/png', modality: 'IMAGE' };
   if (has([0xff, 0xd8, 0xff])) return { fileType: 'JPEG', mediaType: 'image/jpeg', modality: 'IMAGE' };
   if (has([0x49, 0x49, 0x2a, 0x00]) || has([0x4d, 0x4d, 0x00, 0x2a]))
     return { fileType: 'TIFF', mediaType: 'image/tiff', modality: 'DOCUMENT' };
@@ -37,7 +38,8 @@ export function sniffType(head: Buffer): SniffedType {
     }
     return { fileType: 'ZIP', mediaType: 'application/zip', modality: null };
   }
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WAVE') return { fileType: 'WAV', mediaType: 'audio/wav', modality: 'AUDIO' };
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WAVE')
+    return { fileType: 'WAV', mediaType: 'audio/wav', modality: 'AUDIO' };
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 11) === 'AVI')
     return { fileType: 'AVI', mediaType: 'video/x-msvideo', modality: 'VIDEO' };
   if (ascii(head, 0, 4) === 'fLaC') return { fileType: 'FLAC', mediaType: 'audio/flac', modality: 'AUDIO' };
@@ -56,17 +58,21 @@ export function sniffType(head: Buffer): SniffedType {
   }
   if (ascii(head, 4, 8) === 'ftyp') {
     const brand = ascii(head, 8, 12);
-    if (brand === 'qt  ') return { fileType: 'MOV', mediaType: 'video/quicktime', modality: 'VIDEO', avContainer: true };
+    if (brand === 'qt  ')
+      return { fileType: 'MOV', mediaType: 'video/quicktime', modality: 'VIDEO', avContainer: true };
     if (brand.startsWith('M4A') || brand.startsWith('M4B'))
       return { fileType: 'M4A', mediaType: 'audio/mp4', modality: 'AUDIO' };
     return { fileType: 'MP4', mediaType: 'video/mp4', modality: 'VIDEO', avContainer: true };
   }
   if (ascii(head, 0, 3) === 'ID3') return { fileType: 'MP3', mediaType: 'audio/mpeg', modality: 'AUDIO' };
-  if (head[0] === 0xff && (head[1] & 0xf6) === 0xf0) return { fileType: 'AAC', mediaType: 'audio/aac', modality: 'AUDIO' };
+  if (head[0] === 0xff && (head[1] & 0xf6) === 0xf0)
+    return { fileType: 'AAC', mediaType: 'audio/aac', modality: 'AUDIO' };
   if (head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0)
     return { fileType: 'MP3', mediaType: 'audio/mpeg', modality: 'AUDIO' };
-  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return { fileType: 'GIF', mediaType: 'image/gif', modality: null };
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return { fileType: 'WEBP', mediaType: 'image/webp', modality: null };
+  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')
+    return { fileType: 'GIF', mediaType: 'image/gif', modality: null };
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP')
+    return { fileType: 'WEBP', mediaType: 'image/webp', modality: null };
   if (ascii(head, 0, 2) === 'BM') return { fileType: 'BMP', mediaType: 'image/bmp', modality: null };
   return { fileType: 'UNKNOWN', mediaType: 'application/octet-stream', modality: null };
 }

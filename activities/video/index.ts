@@ -1,14 +1,14 @@
-import { FFMPEG, FfmpegError, ffprobe, run } from '../audio/ffmpeg.ts';
+import type { PipelineInput } from '../../schemas/pipeline.ts';
+import { FFMPEG, ffprobe } from '../audio/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
-import type { PipelineInput } from '../../schemas/pipeline.ts';
+import { runTool, ToolError } from '../run-tool.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from './shots.ts';
 
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
   return d ? n / d : 0;
 };
-
 
 /** BDA limits for video (reference §1.13), configurable. */
 const limits = () => ({
@@ -23,24 +23,51 @@ const limits = () => ({
  */
 export function createVideoActivities(deps: ActivityDeps) {
   return {
-    async analyzeVideo(input: PipelineInput): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
+    async analyzeVideo(
+      input: PipelineInput,
+    ): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
       const l = limits();
       if (input.asset.bytes > l.maxBytes)
-        throw clientError('LimitExceeded', `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`);
+        throw clientError(
+          'LimitExceeded',
+          `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`,
+        );
       return deps.storage.withLocalFile(input.assetUri, async (file) => {
         const info = await ffprobe(file, { timeoutMs: 120_000 }).catch((e) => {
-          if (e instanceof FfmpegError) throw clientError('InvalidInput', `the video cannot be read (corrupt or truncated): ${e.stderr.trim().slice(0, 300)}`);
+          if (e instanceof ToolError)
+            throw clientError(
+              'InvalidInput',
+              `the video cannot be read (corrupt or truncated): ${e.stderr.trim().slice(0, 300)}`,
+            );
           throw e;
         });
         const video = info.streams.find((s) => s.codec_type === 'video');
-        if (!video) throw clientError('InvalidInput', 'the file has no video stream (route it as AUDIO with modalityRouting)');
+        if (!video)
+          throw clientError('InvalidInput', 'the file has no video stream (route it as AUDIO with modalityRouting)');
         const durationMs = Math.round((info.format.duration ?? 0) * 1000);
-        if (durationMs > l.maxMs) throw clientError('LimitExceeded', `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`);
+        if (durationMs > l.maxMs)
+          throw clientError(
+            'LimitExceeded',
+            `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`,
+          );
         const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
         // scene-change scores, one `pts_time`/`scene_score` pair per cut, printed to stdout
-        const scenes = await run(
+        const scenes = await runTool(
           FFMPEG,
-          ['-hide_banner', '-nostats', '-loglevel', 'error', '-i', file, '-an', '-vf', "select='gt(scene,0.3)',metadata=print:file=-", '-f', 'null', '-'],
+          [
+            '-hide_banner',
+            '-nostats',
+            '-loglevel',
+            'error',
+            '-i',
+            file,
+            '-an',
+            '-vf',
+            "select='gt(scene,0.3)',metadata=print:file=-",
+            '-f',
+            'null',
+            '-',
+          ],
           { timeoutMs: 30 * 60_000 },
         );
         const cuts: { ms: number; score: number }[] = [];
@@ -88,7 +115,15 @@ export function createVideoActivities(deps: ActivityDeps) {
           quarry_capabilities: {
             shots: 'ffmpeg scene-change detection (threshold 0.3)',
             chapters: 'consecutive shots grouped to at least 30 s',
-            not_generated: ['TRANSCRIPT', 'TEXT_DETECTION', 'CONTENT_MODERATION', 'LOGOS', 'VIDEO_SUMMARY', 'CHAPTER_SUMMARY', 'IAB'],
+            not_generated: [
+              'TRANSCRIPT',
+              'TEXT_DETECTION',
+              'CONTENT_MODERATION',
+              'LOGOS',
+              'VIDEO_SUMMARY',
+              'CHAPTER_SUMMARY',
+              'IAB',
+            ],
             reason: 'frame OCR, visual moderation, logos and chapter summaries are not implemented yet for video',
           },
         };
@@ -114,7 +149,11 @@ export function createVideoActivities(deps: ActivityDeps) {
         if (audio.audio?.summary) video.video.summary = audio.audio.summary;
         for (const ch of video.chapters) {
           ch.audio_segments = segs
-            .filter((g) => g.end_timestamp_millis > ch.start_timestamp_millis && g.start_timestamp_millis < ch.end_timestamp_millis)
+            .filter(
+              (g) =>
+                g.end_timestamp_millis > ch.start_timestamp_millis &&
+                g.start_timestamp_millis < ch.end_timestamp_millis,
+            )
             .map((g) => ({
               start_timestamp_millis: g.start_timestamp_millis,
               end_timestamp_millis: g.end_timestamp_millis,
@@ -124,7 +163,9 @@ export function createVideoActivities(deps: ActivityDeps) {
         }
         video.statistics.speaker_count = new Set(segs.map((g) => g.speaker?.speaker_label).filter(Boolean)).size;
         caps.transcript = 'the audio pipeline on the audio track (whisper.cpp; see the audio output docs)';
-        caps.not_generated = caps.not_generated.filter((t) => t !== 'TRANSCRIPT' && (!audio.audio?.summary || t !== 'VIDEO_SUMMARY'));
+        caps.not_generated = caps.not_generated.filter(
+          (t) => t !== 'TRANSCRIPT' && (!audio.audio?.summary || t !== 'VIDEO_SUMMARY'),
+        );
       } else if (input.note) {
         caps.transcript = input.note;
       }
@@ -141,6 +182,11 @@ interface VideoResult {
 }
 interface AudioPart {
   audio?: { summary?: string };
-  audio_segments?: { text: string; start_timestamp_millis: number; end_timestamp_millis: number; speaker?: { speaker_label: string } }[];
+  audio_segments?: {
+    text: string;
+    start_timestamp_millis: number;
+    end_timestamp_millis: number;
+    speaker?: { speaker_label: string };
+  }[];
 }
 export type VideoActivities = ReturnType<typeof createVideoActivities>;

@@ -29,7 +29,10 @@ export interface Shot {
  * (0..1), which becomes the shot boundary's confidence.
  */
 export function shotsFromCuts(cuts: { ms: number; score: number }[], durationMs: number, fps: number): Shot[] {
-  const bounds = [{ ms: 0, score: 1 }, ...cuts.filter((c) => c.ms > 0 && c.ms < durationMs).sort((a, b) => a.ms - b.ms)];
+  const bounds = [
+    { ms: 0, score: 1 },
+    ...cuts.filter((c) => c.ms > 0 && c.ms < durationMs).sort((a, b) => a.ms - b.ms),
+  ];
   return bounds.map((b, i) => {
     const start = b.ms;
     const end = i + 1 < bounds.length ? bounds[i + 1].ms : durationMs;
@@ -66,7 +69,8 @@ export function chaptersFromShots(shots: Shot[], minMs = 30_000): number[][] {
     }
   }
   if (current.length) {
-    if (chapters.length && shots[current[0]].end_timestamp_millis - startMs < minMs / 2) chapters[chapters.length - 1].push(...current);
+    if (chapters.length && shots[current[0]].end_timestamp_millis - startMs < minMs / 2)
+      chapters[chapters.length - 1].push(...current);
     else chapters.push(current);
   }
   return chapters;

@@ -75,7 +75,8 @@ describe('concurrent jobs per modality and the waiting cap', () => {
     const stack = await createStack({
       address: inject('temporalAddress'),
       workflowsPath: noopWorkflowsPath,
-      activities: noopPipelineActivities({ delayMs: 1500 }),
+      // long enough that a slow machine still sees job 1 running while jobs 2 and 3 arrive
+      activities: noopPipelineActivities({ delayMs: 5000 }),
       api: true,
       env: { QUARRY_MAX_CONCURRENT_DOCUMENT: '1', QUARRY_MAX_WAITING_JOBS: '1' },
     });

@@ -4,8 +4,9 @@
  * FOOTER; largest text near the top of the first page → TITLE; short, larger or numbered/upper-case line
  * without a final period → SECTION_TITLE; bullet or enumerator → LIST; else PARAGRAPH.
  */
-import type { LayoutElement } from './page-layout.ts';
+
 import { isListMarker, median } from './lines.ts';
+import type { LayoutElement } from './page-layout.ts';
 
 export type TextSubType = 'TITLE' | 'SECTION_TITLE' | 'HEADER' | 'FOOTER' | 'PARAGRAPH' | 'LIST' | 'PAGE_NUMBER';
 

@@ -2,7 +2,7 @@
  * Pure: words → text lines. Words are grouped into rows by vertical overlap, then each row is cut at wide
  * horizontal gaps (column gutters, table cells), so text layer and OCR words give the same kind of lines.
  */
-import { type Box, type Word, unionAll } from '../page-content.ts';
+import { type Box, unionAll, type Word } from '../page-content.ts';
 
 export interface Line {
   words: Word[];
@@ -24,6 +24,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
+
 export { median };
 
 const MARKER = /^([•·▪◦‣∙●○■□\-–—*>]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])$/;

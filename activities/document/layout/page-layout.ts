@@ -3,9 +3,9 @@
  * lines (lines.ts) → tables (tables.ts) → reading order of lines, tables and figures (reading-order.ts) →
  * blocks (consecutive lines of a column with small gaps and the same size) → TEXT sub-types (classify.ts).
  */
-import { type Box, type PageWords, intersectionArea, boxArea, unionAll } from '../page-content.ts';
+import { type Box, boxArea, intersectionArea, type PageWords, unionAll } from '../page-content.ts';
 import { classifyBlock, detectPageNumber, type TextSubType } from './classify.ts';
-import { type Line, isListMarker, median, wordsToLines } from './lines.ts';
+import { isListMarker, type Line, median, wordsToLines } from './lines.ts';
 import { readingOrder } from './reading-order.ts';
 import type { TableGrid } from './table-grid.ts';
 import { findTables } from './tables.ts';

@@ -2,7 +2,7 @@
  * Picks the OCR engine: QUARRY_OCR_ENGINE=tesseract|tesseract.js, else the native CLI when it is installed
  * (about half the time per page at the same accuracy), else tesseract.js (the everywhere fallback).
  */
-import { hasTool } from '../run-tool.ts';
+import { hasTool } from '../../run-tool.ts';
 import type { OcrEngine, OcrEngineName } from './engine.ts';
 import { TesseractCliEngine } from './tesseract-cli.ts';
 import { TesseractJsEngine } from './tesseract-js.ts';

@@ -1,7 +1,7 @@
 /** OCR with the native `tesseract` CLI (Debian tesseract-ocr): one child process per page, one thread each. */
-import { runTool } from '../run-tool.ts';
+import { runTool } from '../../run-tool.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
-import { Slots, ocrConcurrency } from './slots.ts';
+import { ocrConcurrency, Slots } from './slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
 
 export class TesseractCliEngine implements OcrEngine {

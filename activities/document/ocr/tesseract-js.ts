@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { OEM, createWorker, type Worker } from 'tesseract.js';
+import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
 import { ocrConcurrency } from './slots.ts';
 import { parseTesseractTsv } from './tsv.ts';

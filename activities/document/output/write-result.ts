@@ -3,14 +3,15 @@
  * lines and words go to temporary JSON-lines files and are spliced into result.json at the end. A table that
  * ends a page and one that starts the next with the same columns become one table (page_indices [p, p+1]).
  */
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SUMMARY_METHOD, describe, splitSentences, summarize } from '../../generate/extractive-summary.ts';
+import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../generate/extractive-summary.ts';
 import type { GenerativeProvider } from '../../generate/provider.ts';
 import type { LayoutElement, PageLayout } from '../layout/page-layout.ts';
-import { type TableGrid, appendRows, toMatrix } from '../layout/table-grid.ts';
+import { appendRows, type TableGrid, toMatrix } from '../layout/table-grid.ts';
 import type { Box } from '../page-content.ts';
 import type { DocumentOptions } from './options.ts';
 import { joinRepresentations, renderElement, tableCsv } from './render.ts';

@@ -1,4 +1,8 @@
-/** Runs a command-line tool (poppler, tesseract, LibreOffice) as a child process: never blocks the event loop. */
+/**
+ * Runs a command-line tool (poppler, tesseract, LibreOffice, ffmpeg, ffprobe) as a child process to completion:
+ * never blocks the event loop, is killed on cancellation or timeout, and fails with a ToolError carrying the
+ * exit code and the tail of stderr. One wrapper for every modality.
+ */
 import { spawn } from 'node:child_process';
 
 export interface ToolResult {
@@ -12,7 +16,7 @@ export class ToolError extends Error {
     readonly code: number | null,
     readonly stderr: string,
   ) {
-    super(`${tool} failed (exit ${code}): ${stderr.trim().slice(0, 500)}`);
+    super(`${tool} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`);
   }
 }
 
@@ -51,7 +55,7 @@ export function runTool(
     }
     child.stdout?.on('data', (d: Buffer) => out.push(d));
     child.stderr?.on('data', (d: Buffer) => {
-      if (err.length < 20_000) err += d.toString();
+      if (err.length < 64_000) err += d.toString();
     });
     child.on('error', (e) => finish(e));
     child.on('close', (code) => (code === 0 ? finish() : finish(new ToolError(cmd, code, err))));
