@@ -193,7 +193,7 @@ export default async function bench(): Promise<string> {
     `| SROIE key fields (40 receipts, GT line OCR as input): micro P / R / **F1** | ${pct(sroieP)} / ${pct(sroieR)} / **${pct(sroieF1)}** |`,
     `| SROIE per field: company / address / date / total | ${['company', 'address', 'date', 'total'].map((k) => pct(perField[k] / ids.length)).join(' / ')} |`,
     `| invoice2data field accuracy (11 PDFs, text layer): number / date / amount / currency | ${['invoice_number', 'date', 'amount', 'currency'].map((k) => `${invPer[k]?.[0] ?? 0}/${invPer[k]?.[1] ?? 0}`).join(' / ')} = **${pct(invCorrect / Math.max(1, invTotal))}** |`,
-    `| FUNSD key→value pairing F1 (50 forms, GT words): exact / fuzzy (edit ≤ 0.2) | ${pct(f1(fTp))} / ${pct(f1(fFuzzy))} (${fPred} predicted, ${fGold} gold) |`,
+    `| FUNSD key→value pairing (50 forms, GT words): P / R / **F1**, exact · fuzzy (edit ≤ 0.2) | ${[fTp, fFuzzy].map((t) => `${pct(t / Math.max(1, fPred))} / ${pct(t / Math.max(1, fGold))} / **${pct(f1(t))}**`).join(' · ')} (${fPred} predicted, ${fGold} gold) |`,
     `| explicit values not grounded in the source words | **${ungrounded} of ${explicitValues}** (${pct(ungrounded / Math.max(1, explicitValues))}) |`,
     `| expected calibration error (10 bins, ${samples.length} values): uncalibrated / isotonic (2-fold held out) | ${eceRaw.toFixed(3)} / **${eceCal.toFixed(3)}** |`,
   ].join('\n');
