@@ -13,6 +13,7 @@ import { findLabel, labelPhrases, nameWords, type Role, roleOf, tokensOf } from 
 import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
 import { unionBox } from './layout.ts';
 import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
+import { type KeyValuePair, keyValuePairs } from './pairs.ts';
 import { extractTable } from './tables.ts';
 
 export interface ExtractOptions {
@@ -36,6 +37,8 @@ interface Ctx {
   /** label phrases of every field of the blueprint, to stop a value where the next label starts */
   allPhrases: string[][];
   opts: ExtractOptions;
+  /** the form's generic key → value pairs (blueprints/pairs.ts), computed once, on first use */
+  pairs: () => KeyValuePair[];
 }
 
 const ocrOf = (words: readonly LayoutWord[]) =>
@@ -220,6 +223,26 @@ function labelCandidates(field: LeafField | ListField, role: Role, ctx: Ctx, phr
       .sort((a, b) => a.box.top - b.box.top)[0];
     if (below) push(below.words, after.length ? 0.7 : 0.85);
   });
+  // the form pairing is the fallback: when the line search found a value that parses, it stands
+  if (!out.some((c) => c.parse > 0)) out.push(...pairCandidates(field, role, ctx, phrases));
+  return out;
+}
+
+/**
+ * Values the generic form pairing found for a key that names this field: it knows form shapes the
+ * line-by-line search above does not (a column heading over its cells, a key printed on two lines, a value
+ * wrapped onto the next line, a check mark beside its label).
+ */
+function pairCandidates(field: LeafField | ListField, role: Role, ctx: Ctx, phrases: string[][]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const pair of ctx.pairs()) {
+    const keyTokens = tokensOf(pair.keyWords).filter(Boolean);
+    const hit = findLabel(keyTokens, phrases);
+    // the field's label must be most of the key, not one word of a longer one ("date" in "date of birth")
+    if (!hit || hit.score < 0.75 || (hit.end - hit.start) / keyTokens.length < 0.6) continue;
+    const v = valueFrom(pair.valueWords, field, role, ctx);
+    if (v) out.push({ ...v, label: hit.score, position: 0.9, source: 'label' });
+  }
   return out;
 }
 
@@ -518,7 +541,17 @@ function phrasesOfAll(fields: readonly Field[]): string[][] {
 
 /** Extracts every field of a blueprint from a document's layout. Confidences are filled in by `scoreResult`. */
 export function extractFields(bp: Blueprint, doc: LayoutDocument, opts: ExtractOptions = {}): ResultNode[] {
-  const ctx: Ctx = { doc, tokens: doc.lines.map((l) => tokensOf(l.words)), allPhrases: phrasesOfAll(bp.fields), opts };
+  let pairs: KeyValuePair[] | undefined;
+  const ctx: Ctx = {
+    doc,
+    tokens: doc.lines.map((l) => tokensOf(l.words)),
+    allPhrases: phrasesOfAll(bp.fields),
+    opts,
+    pairs: () => {
+      pairs ??= keyValuePairs(doc);
+      return pairs;
+    },
+  };
   return bp.fields.map((f) => extractField(f, ctx));
 }
 

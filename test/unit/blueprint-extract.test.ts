@@ -294,3 +294,25 @@ describe('markdown-only standard output', () => {
     expect(plainFromMarkdown('# Field Notes\n- **Total**: 12.50\n1. `A-17`')).toBe('Field Notes\nTotal: 12.50\nA-17');
   });
 });
+
+describe('form shapes through the generic key → value pairing', () => {
+  it('finds a value under a key printed on two lines, which the line-by-line search cannot', () => {
+    const bp = parseBlueprint(
+      {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        class: 'Store survey',
+        description: 'a retail survey form',
+        type: 'object',
+        properties: {
+          number_of_stores: { type: 'number', inferenceType: 'explicit', instruction: "the count printed under 'No. of stores'" },
+        },
+      },
+      { modality: 'DOCUMENT' },
+    );
+    const doc = layoutFromText([['SURVEY', '', 'IND/LOR      NO. OF', 'VOLUME       STORES', '105/5        225'].join('\n')]);
+    const [node] = extractFields(bp, doc) as any[];
+    expect(node.value).toBe(225);
+    expect(node.grounded).toBe(true);
+    expect(node.words.map((w: any) => w.text)).toEqual(['225']);
+  });
+});
