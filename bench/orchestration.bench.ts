@@ -73,7 +73,7 @@ export async function runOrchestration(
     workflowsPath: noopWorkflowsPath,
     activities: noopPipelineActivities(),
     api: true,
-    env: { QUARRY_BATCH_WINDOW: process.env.QUARRY_BATCH_WINDOW ?? '20' },
+    env: { QUARRY_BATCH_WINDOW: process.env.QUARRY_BATCH_WINDOW ?? '50' },
   });
   try {
     const inDir = path.join(stack.root, 'in');

@@ -72,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QuarryConfig {
         VIDEO: int(env.QUARRY_MAX_CONCURRENT_VIDEO, 20),
       },
       maxWaitingJobs: int(env.QUARRY_MAX_WAITING_JOBS, 1000),
-      batchWindow: int(env.QUARRY_BATCH_WINDOW, 20),
+      batchWindow: int(env.QUARRY_BATCH_WINDOW, 50),
     },
     webhooks: { urls: csv(env.QUARRY_WEBHOOK_URLS), secret: env.QUARRY_WEBHOOK_SECRET || undefined },
   });

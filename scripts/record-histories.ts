@@ -1,10 +1,12 @@
 /**
  * Re-records the workflow histories the replay test (test/integration/replay.test.ts) replays:
- *   npx tsx scripts/record-histories.ts
+ *   npx tsx scripts/record-histories.ts [--generation=<name>]
  * Runs a small batch job on a throw-away Temporal dev server (in memory) with the real job / asset / slot
  * workflows and no-op media pipelines, encrypted with the fixed test key of test/histories/replay-converter.ts,
  * and writes test/histories/<name>.json. Re-record ONLY for a deliberate, versioned change (see
- * docs/versioning.md): the committed histories are what running workflows in the field look like.
+ * docs/versioning.md): the committed histories are what running workflows in the field look like. After a
+ * patched() change, record a new generation (`--generation=local-activities` writes `<name>@local-activities.json`)
+ * and keep the old files: both the old and the new branch of the patch must keep replaying.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -56,11 +58,13 @@ try {
   if (result.status !== 'Success' || result.failedAssets !== 1)
     throw new Error(`unexpected job result ${JSON.stringify(result)}`);
 
-  const ids: Record<RecordedHistory, string> = {
-    jobWorkflow: workflowId,
-    assetWorkflow: `${workflowId}/asset-0`,
-    'assetWorkflow-failed': `${workflowId}/asset-3`,
-    modalitySlots: 'quarry-slots-DOCUMENT',
+  const generation = process.argv.find((a) => a.startsWith('--generation='))?.slice('--generation='.length);
+  const named = (name: string) => (generation ? `${name}@${generation}` : name) as RecordedHistory;
+  const ids: Partial<Record<RecordedHistory, string>> = {
+    [named('jobWorkflow')]: workflowId,
+    [named('assetWorkflow')]: `${workflowId}/asset-0`,
+    [named('assetWorkflow-failed')]: `${workflowId}/asset-3`,
+    [named('modalitySlots')]: 'quarry-slots-DOCUMENT',
   };
   for (const [name, id] of Object.entries(ids)) {
     const history = await stack.client.workflow.getHandle(id).fetchHistory();
@@ -68,7 +72,9 @@ try {
     console.log(`recorded ${name} (${history.events?.length} events) → test/histories/${name}.json`);
   }
   // replay needs each history's workflow id (child workflow ids are derived from it)
-  await fs.writeFile(path.join(OUT, 'workflow-ids.json'), `${JSON.stringify(ids, null, 2)}\n`);
+  const idsFile = path.join(OUT, 'workflow-ids.json');
+  const known = JSON.parse(await fs.readFile(idsFile, 'utf8').catch(() => '{}'));
+  await fs.writeFile(idsFile, `${JSON.stringify({ ...known, ...ids }, null, 2)}\n`);
 } finally {
   await stack.close();
   await env.teardown();

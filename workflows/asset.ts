@@ -6,7 +6,9 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +26,15 @@ const job = proxyActivities<JobActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
 });
+/**
+ * The same orchestration activities run as local activities: short storage reads/writes and one signal, run
+ * inside the asset's own workflow task instead of a round trip through the server's task queue each
+ * (measured in bench/orchestration: see README). Old runs replay on `job` through the patch below.
+ */
+const localJob = proxyLocalActivities<JobActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
+});
 const shape = proxyActivities<{ applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> }>({
   taskQueue: TaskQueue.document,
   startToCloseTimeout: '30 minutes',
@@ -36,6 +47,8 @@ export interface AssetInput {
   jobOutputUri: string;
   assetIndex: number;
   assetUri: string;
+  /** tell the job when processing starts (Created → InProgress); false once the job is known to be InProgress. Absent in old runs = true */
+  announceStart?: boolean;
 }
 
 export type AssetPhase = 'probing' | 'waiting-for-slot' | 'processing' | 'shaping' | 'done';
@@ -57,9 +70,10 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     granted = true;
   });
 
+  const orchestration = patched('asset-local-activities') ? localJob : job;
   let outcome: AssetOutcome;
   try {
-    const asset: ProbedAsset = await job.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
+    const asset: ProbedAsset = await orchestration.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
     modality = asset.modality!;
     const key = modality.toLowerCase() as 'document' | 'image' | 'audio' | 'video';
     if (j.overrideConfiguration?.[key]?.modalityProcessing?.state === 'DISABLED') {
@@ -70,11 +84,11 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     }
 
     phase = 'waiting-for-slot';
-    await job.requestSlot({ modality, holder: workflowInfo().workflowId });
+    await orchestration.requestSlot({ modality, holder: workflowInfo().workflowId });
     holding = true;
     await condition(() => granted);
     const parent = workflowInfo().parent;
-    if (parent) {
+    if (parent && input.announceStart !== false) {
       await getExternalWorkflowHandle(parent.workflowId)
         .signal(assetStartedSignal, { assetIndex })
         .catch(() => undefined);
@@ -146,6 +160,6 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
   }
   phase = 'done';
   const final = outcome;
-  await CancellationScope.nonCancellable(() => job.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
+  await CancellationScope.nonCancellable(() => orchestration.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
   return final;
 }

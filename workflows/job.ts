@@ -114,7 +114,13 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
       const page = await job.readManifestPage({ manifestUri: state.manifestUri, offset: state.offset, limit: PAGE });
       for (const entry of page) {
         await condition(() => inFlight.size < input.batchWindow);
-        const assetInput: AssetInput = { job: jobForAssets, jobOutputUri, assetIndex: entry.index, assetUri: entry.uri };
+        const assetInput: AssetInput = {
+          job: jobForAssets,
+          jobOutputUri,
+          assetIndex: entry.index,
+          assetUri: entry.uri,
+          announceStart: !state.started,
+        };
         const handle: ChildWorkflowHandle<typeof assetWorkflow> = await startChild(assetWorkflow, {
           args: [assetInput],
           workflowId: `${workflowInfo().workflowId}/asset-${entry.index}`,
