@@ -138,8 +138,10 @@ export function createShapeActivities(deps: ActivityDeps) {
         let providerName: string | undefined;
         if (provider) {
           try {
-            const n = await fillWithProvider(part.matched.blueprint, part.nodes, part.doc, provider);
-            if (n) providerName = provider.name;
+            const n = await fillWithProvider(part.matched.blueprint, part.nodes, part.doc, provider, undefined, {
+              crossCheck: process.env.QUARRY_PROVIDER_CROSSCHECK !== 'false',
+            });
+            if (n.filled || n.checked) providerName = provider.name;
           } catch (e) {
             // a provider outage leaves inferred fields null with the reason, it does not fail the job
             for (const node of part.nodes)

@@ -2,9 +2,14 @@
  * Asks the configured generative provider for the fields layout extraction could not fill: every inferred
  * field, and explicit fields left empty. Answers are typed-checked and grounded like any value: an explicit
  * answer that cannot be found in the source words is refused (left null with the reason).
+ *
+ * In the same call it cross-checks the values layout extraction did find (unless `crossCheck` is false,
+ * env QUARRY_PROVIDER_CROSSCHECK=false): the provider's independent reading sets each value's `agreement`
+ * (+1 / −1), which raises or lowers its confidence. The layout value stays: it is grounded in the words.
  */
 import type { Blueprint } from '../../blueprints/dialect.ts';
 import type { FieldValue, ResultNode } from '../../blueprints/evidence.ts';
+import { agreementOf } from '../../blueprints/agreement.ts';
 import { groundValue } from '../../blueprints/grounding.ts';
 import type { LayoutDocument } from '../../blueprints/layout.ts';
 import type { GenerativeProvider } from '../generate/provider.ts';
@@ -18,16 +23,20 @@ export async function fillWithProvider(
   doc: LayoutDocument,
   provider: GenerativeProvider,
   signal?: AbortSignal,
-): Promise<number> {
-  const wanted = nodes.filter((n): n is FieldValue => n.kind === 'value' && n.value === null);
-  if (!wanted.length) return 0;
+  opts: { crossCheck?: boolean } = {},
+): Promise<{ filled: number; checked: number }> {
+  const values = nodes.filter((n): n is FieldValue => n.kind === 'value');
+  const wanted = values.filter((v) => v.value === null);
+  const checked = opts.crossCheck === false ? [] : values.filter((v) => v.value !== null);
+  const asked = [...wanted, ...checked];
+  if (!wanted.length && !checked.length) return { filled: 0, checked: 0 };
   const instructions = new Map(bp.fields.map((f) => [f.name, f.instruction]));
   const schema = {
     type: 'object',
     properties: Object.fromEntries(
-      wanted.map((v) => [v.name, { type: [jsonType(v.type), 'null'], description: instructions.get(v.name) ?? '' }]),
+      asked.map((v) => [v.name, { type: [jsonType(v.type), 'null'], description: instructions.get(v.name) ?? '' }]),
     ),
-    required: wanted.map((v) => v.name),
+    required: asked.map((v) => v.name),
     additionalProperties: false,
   };
   const text = doc.lines
@@ -44,6 +53,7 @@ export async function fillWithProvider(
     signal,
   );
   const answer = (res.json ?? {}) as Record<string, unknown>;
+  for (const v of checked) v.features = { ...v.features, agreement: agreementOf(v.value!, answer[v.name]) };
   let filled = 0;
   for (const v of wanted) {
     const a = answer[v.name];
@@ -75,5 +85,5 @@ export async function fillWithProvider(
     };
     filled++;
   }
-  return filled;
+  return { filled, checked: checked.length };
 }

@@ -80,13 +80,21 @@ describe.skipIf(!have && !process.env.CI)('OpenAI-compatible provider against a 
       description: 'A short letter',
       properties: {
         Sender: { type: 'string', inferenceType: 'explicit', instruction: 'Who wrote the letter' },
+        OrderNumber: { type: 'string', inferenceType: 'explicit', instruction: 'The order number' },
         IsComplaint: { type: 'boolean', inferenceType: 'inferred', instruction: 'Is the letter a complaint?' },
       },
     });
-    const doc = layoutFromText(['Dear team,\nthe delivery arrived broken and late.\nKind regards\nMaria Lopez']);
+    const doc = layoutFromText([
+      'Dear team,\nthe delivery arrived broken and late.\nOrder number: 5521\nKind regards\nMaria Lopez',
+    ]);
     const nodes = extractFields(bp, doc);
+    const found = [...allValues(nodes)].filter((v) => v.value !== null);
+    expect(found.map((v) => v.name)).toContain('OrderNumber');
     const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
-    await fillWithProvider(bp, nodes, doc, provider);
+    const n = await fillWithProvider(bp, nodes, doc, provider);
+    // the values layout found were cross-checked by the model: each now agrees or disagrees
+    expect(n.checked).toBe(found.length);
+    for (const v of found) expect([1, -1]).toContain(v.features.agreement);
     for (const v of allValues(nodes)) {
       if (v.inferenceType === 'explicit' && v.value !== null) expect(v.grounded).toBe(true);
       if (v.inferenceType === 'explicit' && v.value === null) expect(v.reason).toBeTruthy();
