@@ -146,6 +146,16 @@ describe('S3Storage against a real S3 server (moto)', () => {
     expect(none).toEqual([]);
   });
 
+  it('lists past the 1,000 keys of one ListObjectsV2 page (continuation tokens), each object once', async () => {
+    const keys = Array.from({ length: 1203 }, (_, i) => `many/${String(i).padStart(5, '0')}.pdf`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((k) => put(k, 'x')));
+    const listed: string[] = [];
+    for await (const o of s3.list('s3://inbox/many')) listed.push(o.uri);
+    expect(listed).toHaveLength(1203);
+    expect(new Set(listed).size).toBe(1203);
+    expect(listed).toEqual(keys.map((k) => `s3://inbox/${k}`));
+  }, 120_000);
+
   it('withLocalFile downloads to a temp file with the same name and removes it afterwards, also on error', async () => {
     await s3.write('s3://inbox/media/clip.wav', 'RIFF....WAVE');
     let seen = '';
