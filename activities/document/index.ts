@@ -15,6 +15,7 @@ import { clientError } from '../failure.ts';
 import { configuredProvider } from '../generate/configured.ts';
 import type { GenerativeProvider } from '../generate/provider.ts';
 import { ToolError } from '../run-tool.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
 import { joinUri } from '../store/storage.ts';
 import { activityContext, heartbeat } from './activity-context.ts';
 import { convertDocxToPdf } from './convert-docx.ts';
@@ -60,6 +61,7 @@ export const standardOutputDir = (input: Pick<PipelineInput, 'assetOutputUri'>) 
 
 export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
   const { storage } = deps;
+  const workArea = createWorkAreaActivities(deps);
 
   async function prepareDocument(input: PipelineInput): Promise<DocumentPlan> {
     const limits = documentLimits();
@@ -224,7 +226,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
 
   /** Removes the work area (page JSONs, converted DOCX); best effort. */
   async function cleanDocumentWork(args: { workUri: string }): Promise<void> {
-    for await (const o of storage.list(args.workUri)) await storage.delete(o.uri).catch(() => undefined);
+    await workArea.removeWorkArea(args);
   }
 
   return { prepareDocument, extractPageGroup, writeDocumentOutput, cleanDocumentWork };

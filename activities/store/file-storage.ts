@@ -150,13 +150,12 @@ export class FileStorage implements Storage {
     const p = await this.safePath(uri);
     if (this.roots.includes(p) || (await fs.stat(p).catch(() => null))?.isDirectory())
       throw validationError(`cannot write '${short(uri)}': it is a directory`);
-    await fs.mkdir(path.dirname(p), { recursive: true });
     // hidden temp name in the same directory: list() never shows it, rename() makes the write atomic
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${randomUUID()}.tmp`);
     const hash = createHash('sha256');
     let bytes = 0;
     const src = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
-    const fh = await fs.open(tmp, 'wx');
+    const fh = await this.createFile(tmp);
     try {
       try {
         await pipeline(src, async (chunks: AsyncIterable<Buffer | string>) => {
@@ -218,6 +217,36 @@ export class FileStorage implements Storage {
     if (realRoots.includes(p) || this.roots.includes(p))
       throw validationError(`refusing to delete an allowed storage root: '${short(uri)}'`);
     await fs.rm(p, { force: true, recursive: true });
+    await this.pruneEmptyParents(p, realRoots);
+  }
+
+  /** Creates a new file and its folders; a folder pruned by a concurrent delete in between is made again. */
+  private async createFile(file: string) {
+    for (let attempt = 0; ; attempt++) {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      try {
+        return await fs.open(file, 'wx');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  /**
+   * Object-store semantics: a "folder" exists only while something is in it. After a delete, remove the
+   * parent directories the delete left empty, up to (never including) the storage root, so work areas and
+   * scratch folders leave nothing behind in the output location.
+   */
+  private async pruneEmptyParents(p: string, realRoots: string[]): Promise<void> {
+    const roots = new Set([...realRoots, ...this.roots]);
+    for (let dir = path.dirname(p); !roots.has(dir) && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (![...roots].some((r) => dir.startsWith(r + path.sep))) return;
+      try {
+        await fs.rmdir(dir); // fails unless empty
+      } catch {
+        return;
+      }
+    }
   }
 
   async withLocalFile<T>(uri: string, fn: (path: string) => Promise<T>): Promise<T> {

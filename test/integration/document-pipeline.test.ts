@@ -5,11 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentActivities } from '../../activities/document/index.ts';
+import { runTool } from '../../activities/run-tool.ts';
 import { closeOcrEngines } from '../../activities/document/ocr/choose-engine.ts';
 import { createImageActivities } from '../../activities/image/index.ts';
 import { DocumentStandardOutput } from '../../schemas/document-output.ts';
@@ -53,13 +54,13 @@ const FULL: StandardOutputConfiguration = {
   },
 };
 
-async function run(
+/** Copies a file into the input folder and makes the pipeline input for it. */
+async function stage(
   workflow: 'documentPipeline' | 'imagePipeline',
-  rel: string,
+  src: string,
   fileType: string,
   soc: StandardOutputConfiguration = {},
-) {
-  const src = path.join(repo, rel);
+): Promise<PipelineInput> {
   const dest = path.join(stack.root, 'in', `${n}-${path.basename(src)}`);
   await fs.copyFile(src, dest);
   const uri = pathToFileURL(dest).href;
@@ -80,6 +81,16 @@ async function run(
     blueprints: [],
     sync: false,
   };
+  return input;
+}
+
+async function run(
+  workflow: 'documentPipeline' | 'imagePipeline',
+  rel: string,
+  fileType: string,
+  soc: StandardOutputConfiguration = {},
+) {
+  const input = await stage(workflow, path.join(repo, rel), fileType, soc);
   const result: PipelineResult = await stack.client.workflow.execute(workflow, {
     taskQueue: TaskQueue.orchestration,
     workflowId: `${workflow}-${input.jobId}-${stack.namespace}`,
@@ -178,6 +189,28 @@ describe('document pipeline', () => {
     const { output } = await run('documentPipeline', 'test/fixtures/documents/two-column.pdf', 'PDF');
     expect(DocumentStandardOutput.safeParse(output).success).toBe(true);
   });
+
+  it('leaves no work area behind when a document is cancelled mid-way', async () => {
+    // an 8-page scan: OCR takes seconds per page, so the cancel lands while page JSONs are being written
+    const scan = path.join(repo, 'samples/sample-scanned.pdf');
+    const multi = path.join(stack.root, 'in', 'eight-pages.pdf');
+    await runTool('pdfunite', [...Array(8).fill(scan), multi]);
+    const input = await stage('documentPipeline', multi, 'PDF');
+    const outDir = fileURLToPath(input.assetOutputUri);
+    const handle = await stack.client.workflow.start('documentPipeline', {
+      taskQueue: TaskQueue.orchestration,
+      workflowId: `documentPipeline-cancel-${stack.namespace}`,
+      args: [input],
+    });
+    const pagesDir = path.join(outDir, '.work', 'document', 'pages');
+    for (let i = 0; i < 600 && !(await fs.readdir(pagesDir).catch(() => [])).length; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await fs.readdir(pagesDir)).length).toBeGreaterThan(0);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(await fs.readdir(outDir).catch(() => [])).not.toContain('.work');
+  }, 120_000);
 });
 
 describe('image pipeline', () => {

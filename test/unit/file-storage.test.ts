@@ -185,4 +185,22 @@ describe('FileStorage', () => {
     expect((await rejection(store.delete(url(root)))).message).toMatch(/refusing to delete an allowed storage root/);
     expect(await store.exists(inRoot('digits.txt'))).toBe(true);
   });
+
+  it('behaves like an object store on delete: folders emptied by it disappear, up to the root', async () => {
+    await store.write(inRoot('pruned/0/.work/pages/0001.json'), '{}');
+    await store.write(inRoot('pruned/0/.work/pages/0002.json'), '{}');
+    await store.write(inRoot('pruned/0/result.json'), '{}');
+    await store.delete(inRoot('pruned/0/.work/pages/0001.json'));
+    expect(await store.exists(inRoot('pruned/0/.work/pages'))).toBe(true); // 0002 is still there
+    await store.delete(inRoot('pruned/0/.work/pages/0002.json'));
+    expect(await store.exists(inRoot('pruned/0/.work'))).toBe(false);
+    expect(await store.exists(inRoot('pruned/0/result.json'))).toBe(true);
+    await store.delete(inRoot('pruned/0/result.json'));
+    expect(await store.exists(inRoot('pruned'))).toBe(false);
+    expect(await fs.stat(root).then((s) => s.isDirectory())).toBe(true); // never the root
+    // a write into a folder a delete just pruned makes it again
+    await store.write(inRoot('pruned/0/again.json'), '{}');
+    expect(await store.exists(inRoot('pruned/0/again.json'))).toBe(true);
+    await store.delete(inRoot('pruned'));
+  });
 });
