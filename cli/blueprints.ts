@@ -8,7 +8,8 @@ import { resolveBlueprint } from '../api/control/resolve.ts';
 import { ControlPlaneStore } from '../api/control/store.ts';
 import { CATALOG, publicBlueprintArn } from '../blueprints/catalog.ts';
 import { type BlueprintModality, BlueprintSchemaError, leafPaths, parseBlueprint } from '../blueprints/dialect.ts';
-import { blueprintFromText } from '../blueprints/from-text.ts';
+import { blueprintFromTextWithProvider } from '../activities/generate/blueprint-from-text.ts';
+import { configuredProvider } from '../activities/generate/configured.ts';
 import { loadConfig } from '../schemas/config.ts';
 
 export function registerBlueprintCommands(program: Command): void {
@@ -105,8 +106,15 @@ export function registerBlueprintCommands(program: Command): void {
     });
 
   bp.command('from-text <sentence...>')
-    .description('write a blueprint from a sentence, e.g. "a blueprint for invoices with tax, dueDate and ReceiptDate"')
-    .action((words: string[]) => {
-      console.log(JSON.stringify(blueprintFromText(words.join(' ')), null, 2));
+    .description(
+      'write a blueprint from a sentence, e.g. "a blueprint for invoices with tax, dueDate and ReceiptDate"; with a generative provider configured (QUARRY_GENERATIVE_PROVIDER) it writes the instructions and adds usual fields',
+    )
+    .option('--no-provider', 'the deterministic draft only, even with a provider configured')
+    .action(async (words: string[], o: { provider: boolean }) => {
+      const provider = o.provider ? configuredProvider() : null;
+      const draft = await blueprintFromTextWithProvider(words.join(' '), provider);
+      if (draft.note) console.error(draft.note);
+      else console.error(`enriched by ${draft.enrichedBy}`);
+      console.log(JSON.stringify(draft.schema, null, 2));
     });
 }

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiCompatibleProvider } from '../../activities/generate/openai-compatible.ts';
+import { blueprintFromTextWithProvider } from '../../activities/generate/blueprint-from-text.ts';
 import { fillWithProvider } from '../../activities/shape/provider-fields.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';
 import { allValues } from '../../blueprints/evidence.ts';
@@ -100,5 +101,14 @@ describe.skipIf(!have && !process.env.CI)('OpenAI-compatible provider against a 
       if (v.inferenceType === 'explicit' && v.value === null) expect(v.reason).toBeTruthy();
       if (v.name === 'IsComplaint' && v.value !== null) expect(typeof v.value).toBe('boolean');
     }
+  }, 180_000);
+
+  it('writes a blueprint from a sentence with the model, always a valid blueprint that keeps the named fields', async () => {
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    const draft = await blueprintFromTextWithProvider('a blueprint for invoices with tax, dueDate and ReceiptDate', provider);
+    // the tiny model may or may not give usable fields; either way the result is a blueprint with the named fields
+    expect(draft.enrichedBy ?? draft.note).toBeTruthy();
+    const parsed = parseBlueprint(draft.schema);
+    expect(parsed.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['Tax', 'DueDate', 'ReceiptDate']));
   }, 180_000);
 });

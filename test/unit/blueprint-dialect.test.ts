@@ -83,6 +83,7 @@ describe('blueprint dialect', () => {
   });
 });
 
+import { mergeBlueprintAnswer } from '../../activities/generate/blueprint-from-text.ts';
 import { blueprintFromText } from '../../blueprints/from-text.ts';
 
 describe('blueprint from a sentence', () => {
@@ -95,5 +96,28 @@ describe('blueprint from a sentence', () => {
       ReceiptDate: { type: 'string', inferenceType: 'explicit', instruction: 'The receipt date in YYYY-MM-DD' },
     });
     expect(() => parseBlueprint(s)).not.toThrow();
+  });
+
+  it('takes a provider answer only through a typed merge that keeps every field of the draft', () => {
+    const draft = blueprintFromText('a blueprint for invoices with tax, dueDate and ReceiptDate');
+    const merged = mergeBlueprintAnswer(draft, {
+      description: 'A supplier invoice',
+      fields: [
+        { name: 'tax', type: 'number', inferenceType: 'explicit', instruction: 'Total VAT charged on the invoice' },
+        { name: 'DueDate', type: 'number', inferenceType: 'explicit', instruction: 'Date payment is due, YYYY-MM-DD' },
+        { name: 'VendorName', type: 'string', inferenceType: 'explicit', instruction: 'Name of the issuing company' },
+        { name: '1bad name', type: 'string', inferenceType: 'explicit', instruction: 'refused: not a field name' },
+        { name: 'Empty', type: 'string', inferenceType: 'explicit', instruction: '' },
+      ],
+    })!;
+    const props = merged.properties as Record<string, { type: string; instruction: string }>;
+    expect(Object.keys(props)).toEqual(['Tax', 'DueDate', 'ReceiptDate', 'VendorName']);
+    expect(props.Tax.instruction).toBe('Total VAT charged on the invoice');
+    expect(props.DueDate.type).toBe('string'); // a date stays an ISO string
+    expect(props.ReceiptDate.instruction).toBe('The receipt date in YYYY-MM-DD'); // untouched
+    expect(merged.description).toBe('A supplier invoice');
+    expect(() => parseBlueprint(merged)).not.toThrow();
+    expect(mergeBlueprintAnswer(draft, { fields: 'nonsense' })).toBeNull();
+    expect(mergeBlueprintAnswer(draft, null)).toBeNull();
   });
 });
