@@ -15,6 +15,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { QuarryConfig } from '../../schemas/config.ts';
 import { BdaError, validationError } from '../../schemas/errors.ts';
+import { LocalCopies } from './local-copies.ts';
 import type { Storage, StoredObject } from './storage.ts';
 
 /** An `s3://bucket/key` URI split into its parts. */
@@ -64,10 +65,16 @@ export function parseS3Uri(uri: string): S3Location {
 export class S3Storage implements Storage {
   private clientInstance?: S3Client;
 
+  private readonly copies: LocalCopies;
+
   constructor(
     readonly options: QuarryConfig['storage']['s3'],
     readonly allowedBuckets: string[],
-  ) {}
+    /** local copies shared by this process's activities; QUARRY_LOCAL_COPIES_MB, default 2048 */
+    localCopyBytes = Number(process.env.QUARRY_LOCAL_COPIES_MB ?? 2048) * 1024 * 1024,
+  ) {
+    this.copies = new LocalCopies(localCopyBytes);
+  }
 
   /** Created on first use, so a Quarry without S3 never resolves AWS credentials. */
   private get client(): S3Client {
@@ -253,24 +260,35 @@ export class S3Storage implements Storage {
     }
   }
 
-  /** Downloads the object to a private temp dir (keeping its file name, so tools can see the extension) and removes it after. */
+  /**
+   * Runs `fn` with the object as a local file (keeping its file name, so tools can see the extension). Objects
+   * up to the local-copy limit are downloaded once per worker process and shared by the activities that need
+   * them (page groups, audio chunks); larger ones go to a private temp dir removed after `fn`.
+   */
   async withLocalFile<T>(uri: string, fn: (path: string) => Promise<T>): Promise<T> {
     const loc = this.locateObject(uri);
+    const name = path.basename(loc.key).replace(/^\.+/, '_') || 'object';
+    const download = async (dest: string) => {
+      await pipeline(await this.read(uri), createWriteStream(dest, { mode: 0o600 }));
+    };
+    // a missing object falls through to the download below, which reports it the way read() does
+    const head = await this.head(loc, uri);
+    if (head?.etag && head.bytes <= this.copies.maxBytes)
+      return this.copies.use(`${uri}#${head.etag}`, name, head.bytes, download, fn);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-s3-'));
     try {
-      const name = path.basename(loc.key).replace(/^\.+/, '_') || 'object';
       const local = path.join(dir, name);
-      await pipeline(await this.read(uri), createWriteStream(local, { mode: 0o600 }));
+      await download(local);
       return await fn(local);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }
 
-  private async head(loc: S3Location, uri: string): Promise<{ bytes: number } | null> {
+  private async head(loc: S3Location, uri: string): Promise<{ bytes: number; etag?: string } | null> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      return { bytes: res.ContentLength ?? 0 };
+      return { bytes: res.ContentLength ?? 0, etag: res.ETag };
     } catch (e) {
       // HEAD responses have no body: a missing key (and a missing bucket) is a bare 404 'NotFound'
       if (isS3Error(e, 'NotFound') || isS3Error(e, 'NoSuchKey') || httpStatus(e) === 404) return null;

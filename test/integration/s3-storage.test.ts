@@ -156,7 +156,8 @@ describe('S3Storage against a real S3 server (moto)', () => {
     expect(listed).toEqual(keys.map((k) => `s3://inbox/${k}`));
   }, 120_000);
 
-  it('withLocalFile downloads to a temp file with the same name and removes it afterwards, also on error', async () => {
+  it('withLocalFile of an object over the local-copy limit downloads to a temp file with the same name and removes it afterwards, also on error', async () => {
+    const s3 = new S3Storage({ endpoint: server.endpoint, region: server.region, forcePathStyle: true }, ['inbox'], 0);
     await s3.write('s3://inbox/media/clip.wav', 'RIFF....WAVE');
     let seen = '';
     const out = await s3.withLocalFile('s3://inbox/media/clip.wav', async (p) => {
@@ -177,6 +178,32 @@ describe('S3Storage against a real S3 server (moto)', () => {
     expect((await rejection(s3.withLocalFile('s3://inbox/media/missing.wav', async () => 1))).message).toMatch(
       /not found/,
     );
+  });
+
+  it('shares one local copy per object version between activities, and evicts the least recently used', async () => {
+    const s3 = new S3Storage({ endpoint: server.endpoint, region: server.region, forcePathStyle: true }, ['inbox'], 40);
+    await s3.write('s3://inbox/copies/long.mp3', 'first version, 25 bytes..');
+    // five chunks of one recording at once: one download, one file
+    const paths = await Promise.all(
+      Array.from({ length: 5 }, () => s3.withLocalFile('s3://inbox/copies/long.mp3', async (p) => p)),
+    );
+    expect(new Set(paths).size).toBe(1);
+    expect(paths[0].endsWith('/long.mp3')).toBe(true);
+    expect(existsSync(paths[0])).toBe(true); // kept for the next activity
+    expect(await s3.withLocalFile('s3://inbox/copies/long.mp3', async (p) => p)).toBe(paths[0]);
+    // a new version of the object is a new copy (its ETag changed); the old one is evicted past the limit
+    await s3.write('s3://inbox/copies/long.mp3', 'second version, 26 bytes..');
+    const [p2, text] = await s3.withLocalFile('s3://inbox/copies/long.mp3', async (p) => [p, await fs.readFile(p, 'utf8')]);
+    expect(text).toBe('second version, 26 bytes..');
+    expect(p2).not.toBe(paths[0]);
+    expect(existsSync(paths[0])).toBe(false);
+    expect(existsSync(p2)).toBe(true);
+    // a copy in use is never evicted, even past the limit
+    await s3.write('s3://inbox/copies/other.wav', 'another object of 27 bytes.');
+    await s3.withLocalFile('s3://inbox/copies/long.mp3', async (inUse) => {
+      await s3.withLocalFile('s3://inbox/copies/other.wav', async () => undefined);
+      expect(existsSync(inUse)).toBe(true);
+    });
   });
 
   it('reports a missing object as a ValidationException', async () => {
