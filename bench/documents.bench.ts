@@ -4,6 +4,8 @@
  * OCR word accuracy on ../shared/eval/scanned_pdf and FUNSD; table structure (ICDAR-2013 cell-adjacency F1)
  * on ../shared/eval/pdf_tables_icdar2013; reading order on the two-column scanned page (linn.pdf).
  * Eval data is read in place, never copied. Sizes: BENCH_DOC_PAGES (1500), BENCH_FUNSD_N (20).
+ * BENCH_DOC_ONLY=scanned,funsd (any of born-digital, scanned, funsd, tables) runs only those parts and
+ * prints their rows without touching README.md.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -60,6 +62,9 @@ async function nativeCli(images: string[]): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+const only = process.env.BENCH_DOC_ONLY?.split(',').map((s) => s.trim());
+const part = (name: 'born-digital' | 'scanned' | 'funsd' | 'tables') => !only || only.includes(name);
+
 export default async function documentsBench(): Promise<string> {
   await fs.mkdir(WORK, { recursive: true });
   const rows: string[][] = [];
@@ -67,28 +72,32 @@ export default async function documentsBench(): Promise<string> {
 
   // 1. born-digital scale
   const nPages = Number(process.env.BENCH_DOC_PAGES ?? 1500);
-  const big = path.join(WORK, `born-digital-${nPages}.pdf`);
-  if (!existsSync(big)) await makeLargePdf(big, nPages);
-  const t0 = performance.now();
-  await run('pdftotext', ['-bbox', big, '/dev/null']);
-  const textLayerOnly = nPages / ((performance.now() - t0) / 1000);
-  const scale = await child([`${big}:PDF`], { BENCH_DEFAULT_OPTIONS: '1' });
-  add(
-    `born-digital pipeline, ${nPages}-page generated PDF`,
-    `${f(nPages / scale.runs[0].seconds, 1)} pages/s`,
-    `${f(scale.runs[0].seconds, 1)} s end to end (text layer + 50-dpi page analysis + layout + result.json); pdftotext -bbox alone: ${f(textLayerOnly, 0)} pages/s`,
-  );
-  add(
-    `peak RSS, ${nPages}-page PDF`,
-    `${f(scale.maxRssMb, 0)} MB`,
-    'whole process (Node + activities), default output options',
-  );
+  if (part('born-digital')) {
+    const big = path.join(WORK, `born-digital-${nPages}.pdf`);
+    if (!existsSync(big)) await makeLargePdf(big, nPages);
+    const t0 = performance.now();
+    await run('pdftotext', ['-bbox', big, '/dev/null']);
+    const textLayerOnly = nPages / ((performance.now() - t0) / 1000);
+    const scale = await child([`${big}:PDF`], { BENCH_DEFAULT_OPTIONS: '1' });
+    add(
+      `born-digital pipeline, ${nPages}-page generated PDF`,
+      `${f(nPages / scale.runs[0].seconds, 1)} pages/s`,
+      `${f(scale.runs[0].seconds, 1)} s end to end (text layer + 50-dpi page analysis + layout + result.json); pdftotext -bbox alone: ${f(textLayerOnly, 0)} pages/s`,
+    );
+    add(
+      `peak RSS, ${nPages}-page PDF`,
+      `${f(scale.maxRssMb, 0)} MB`,
+      'whole process (Node + activities), default output options',
+    );
+  }
 
   // 2. scanned: both engines vs the bare CLI on the same 300-dpi page images
   const scanned = ['linn.pdf', 'huckfinn_c02-22.pdf', 'funsd_scan_3pages.pdf'].map((n) =>
     path.join(EVAL, 'scanned_pdf', n),
   );
-  if (scanned.every(existsSync)) {
+  if (!part('scanned')) {
+    // skipped (BENCH_DOC_ONLY)
+  } else if (scanned.every(existsSync)) {
     // like the pipeline: documents one after another, the pages of a document in parallel (one process per core)
     let cliSeconds = 0;
     let cliPages = 0;
@@ -157,7 +166,7 @@ export default async function documentsBench(): Promise<string> {
 
   // 3. FUNSD forms (image pages)
   const funsdDir = path.join(EVAL, 'funsd');
-  if (existsSync(funsdDir)) {
+  if (part('funsd') && existsSync(funsdDir)) {
     const n = Number(process.env.BENCH_FUNSD_N ?? 20);
     const ids = (await fs.readdir(path.join(funsdDir, 'images')))
       .filter((x) => x.endsWith('.png'))
@@ -187,7 +196,7 @@ export default async function documentsBench(): Promise<string> {
 
   // 4. ICDAR-2013 tables
   const icdar = path.join(EVAL, 'pdf_tables_icdar2013');
-  if (existsSync(icdar)) {
+  if (part('tables') && existsSync(icdar)) {
     const gt = JSON.parse(await fs.readFile(path.join(icdar, 'tables_derived.json'), 'utf8')) as Record<
       string,
       { cells: { start_row: number; end_row: number; start_col: number; end_col: number; text: string }[] }[]
@@ -252,11 +261,17 @@ export default async function documentsBench(): Promise<string> {
     );
   }
 
-  return [
+  const table = [
     '| metric | value | notes |',
     '|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
     '_Run on a 2-core machine shared with other work (measurements under contention)._',
   ].join('\n');
+  if (only) {
+    // a partial table must not replace README's full one (bench/run.ts writes whatever is returned)
+    console.log(table);
+    process.exit(0);
+  }
+  return table;
 }

@@ -3,8 +3,8 @@
  * projection profiles (hand-written: sharp has no deskew): the angle whose row histogram of dark pixels is
  * sharpest is the one that lines the text up. Orientation: EXIF (raster.ts) and tesseract OSD (extract-page.ts).
  */
-import sharp from 'sharp';
 import type { GrayImage } from './layout/ink.ts';
+import { grayOf, sharpOfGray } from './raster.ts';
 
 /** Pure: skew in degrees (positive = text rises to the right... rotate by -angle to straighten), |a| ≤ 5. */
 export function estimateSkew(img: GrayImage): number {
@@ -41,32 +41,14 @@ export async function preprocessForOcr(
 ): Promise<{ image: GrayImage; skew: number }> {
   let skew = 0;
   if (opts.deskew !== false) {
-    const small = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.width * img.height), {
-      raw: { width: img.width, height: img.height, channels: 1 },
-    })
-      .resize(Math.min(1000, img.width))
-      .toColourspace('b-w')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    skew = estimateSkew({
-      width: small.info.width,
-      height: small.info.height,
-      data: new Uint8Array(small.data.buffer, small.data.byteOffset, small.info.width * small.info.height),
-    });
+    skew = estimateSkew(await grayOf(sharpOfGray(img).resize(Math.min(1000, img.width))));
   }
-  let s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.width * img.height), {
-    raw: { width: img.width, height: img.height, channels: 1 },
-  });
+  let s = sharpOfGray(img);
   if (opts.rotate) s = s.rotate(opts.rotate, { background: '#ffffff' });
   // the row histogram is sharpest at angle `skew` in y' = y + x·tan(skew): text rising by tan(-skew) → rotate by +skew... see test
   if (skew) s = s.rotate(skew, { background: '#ffffff' });
-  const { data, info } = await s.normalise().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return {
-    image: {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height),
-    },
+    image: await grayOf(s.normalise()),
     skew,
   };
 }

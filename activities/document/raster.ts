@@ -3,7 +3,7 @@
  * seconds per scanned page), image pages (PNG/JPEG/TIFF page i) decoded by sharp. Grey buffers only.
  */
 import { promises as fs } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { runTool } from '../run-tool.ts';
 import type { GrayImage } from './layout/ink.ts';
 
@@ -55,48 +55,37 @@ export async function rasterizePdfPage(
   return parsePgm(buf);
 }
 
-/** Decodes page `pageIndex` (0-based) of an image file to grey, honouring EXIF orientation. */
-export async function imagePageToGray(path: string, pageIndex: number): Promise<GrayImage> {
-  const { data, info } = await sharp(path, { page: pageIndex, limitInputPixels: 10_000 * 10_000 })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+/** A sharp pipeline over a grey image's pixels (raw, one channel). */
+export function sharpOfGray(img: GrayImage): Sharp {
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.width * img.height), {
+    raw: { width: img.width, height: img.height, channels: 1 },
+  });
+}
+
+/** Runs a sharp pipeline to the end as a grey image. */
+export async function grayOf(pipeline: Sharp): Promise<GrayImage> {
+  const { data, info } = await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,
     height: info.height,
     data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height),
   };
+}
+
+/** Decodes page `pageIndex` (0-based) of an image file to grey, honouring EXIF orientation. */
+export async function imagePageToGray(path: string, pageIndex: number): Promise<GrayImage> {
+  return grayOf(
+    sharp(path, { page: pageIndex, limitInputPixels: 10_000 * 10_000 })
+      .rotate()
+      .flatten({ background: '#ffffff' }),
+  );
 }
 
 export async function shrinkGray(img: GrayImage, width: number): Promise<GrayImage> {
   if (img.width <= width) return img;
-  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.width * img.height), {
-    raw: { width: img.width, height: img.height, channels: 1 },
-  })
-    .resize(width)
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height),
-  };
+  return grayOf(sharpOfGray(img).resize(width));
 }
 
 export async function scaleGray(img: GrayImage, factor: number): Promise<GrayImage> {
-  const { data, info } = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.width * img.height), {
-    raw: { width: img.width, height: img.height, channels: 1 },
-  })
-    .resize(Math.round(img.width * factor))
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height),
-  };
+  return grayOf(sharpOfGray(img).resize(Math.round(img.width * factor)));
 }

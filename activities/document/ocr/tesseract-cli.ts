@@ -1,5 +1,6 @@
 /** OCR with the native `tesseract` CLI (Debian tesseract-ocr): one child process per page, one thread each. */
 import { runTool } from '../../run-tool.ts';
+import { recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
 import { ocrConcurrency, Slots } from './slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
@@ -14,18 +15,18 @@ export class TesseractCliEngine implements OcrEngine {
   ) {}
 
   recognize(imagePath: string, opts: OcrOptions = {}): Promise<OcrPage> {
-    return this.slots.run(async () => {
-      const { stdout } = await runTool(
-        this.bin,
-        [imagePath, 'stdout', '--psm', String(opts.psm ?? 3), '-l', this.lang, 'tsv'],
-        {
+    return recognizeAdaptive(imagePath, opts, (file, psm, pass) =>
+      this.slots.run(async () => {
+        const vars = pass?.invert === false ? ['-c', 'tessedit_do_invert=0'] : [];
+        const args = [file, 'stdout', '--psm', String(psm), '-l', this.lang, ...vars, 'tsv'];
+        const { stdout } = await runTool(this.bin, args, {
           env: this.env,
           signal: opts.signal,
           timeoutMs: 300_000,
-        },
-      );
-      return parseTesseractTsv(stdout.toString('utf8'), this.name);
-    });
+        });
+        return parseTesseractTsv(stdout.toString('utf8'), this.name);
+      }),
+    );
   }
 
   detectOrientation(imagePath: string, signal?: AbortSignal): Promise<number | undefined> {

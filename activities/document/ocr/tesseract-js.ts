@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
 import { ocrConcurrency } from './slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
@@ -44,15 +45,21 @@ export class TesseractJsEngine implements OcrEngine {
     this.idleTimer.unref();
   }
 
-  async recognize(imagePath: string, opts: OcrOptions = {}): Promise<OcrPage> {
-    const w = await this.acquire();
-    try {
-      await w.setParameters({ tessedit_pageseg_mode: String(opts.psm ?? 3) as never });
-      const { data } = await w.recognize(imagePath, {}, { tsv: true, text: false });
-      return parseTesseractTsv(data.tsv ?? '', this.name);
-    } finally {
-      this.release(w);
-    }
+  recognize(imagePath: string, opts: OcrOptions = {}): Promise<OcrPage> {
+    return recognizeAdaptive(imagePath, opts, async (file, psm, pass) => {
+      const w = await this.acquire();
+      try {
+        // workers are reused: every parameter a pass may change is set on every pass
+        await w.setParameters({
+          tessedit_pageseg_mode: String(psm) as never,
+          tessedit_do_invert: pass?.invert === false ? '0' : '1',
+        });
+        const { data } = await w.recognize(file, {}, { tsv: true, text: false });
+        return parseTesseractTsv(data.tsv ?? '', this.name);
+      } finally {
+        this.release(w);
+      }
+    });
   }
 
   async close() {
