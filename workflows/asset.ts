@@ -6,9 +6,7 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,15 +21,6 @@ import { releaseSlotSignal, slotGrantedSignal } from './slots.ts';
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
-});
-/**
- * The same orchestration activities run as local activities: short storage reads/writes and one signal, run
- * inside the asset's own workflow task instead of a round trip through the server's task queue each
- * (measured in bench/orchestration: see README). Old runs replay on `job` through the patch below.
- */
-const localJob = proxyLocalActivities<JobActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
 });
@@ -70,10 +59,9 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     granted = true;
   });
 
-  const orchestration = patched('asset-local-activities') ? localJob : job;
   let outcome: AssetOutcome;
   try {
-    const asset: ProbedAsset = await orchestration.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
+    const asset: ProbedAsset = await job.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
     modality = asset.modality!;
     const key = modality.toLowerCase() as 'document' | 'image' | 'audio' | 'video';
     if (j.overrideConfiguration?.[key]?.modalityProcessing?.state === 'DISABLED') {
@@ -84,7 +72,7 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     }
 
     phase = 'waiting-for-slot';
-    await orchestration.requestSlot({ modality, holder: workflowInfo().workflowId });
+    await job.requestSlot({ modality, holder: workflowInfo().workflowId });
     holding = true;
     await condition(() => granted);
     const parent = workflowInfo().parent;
@@ -160,6 +148,6 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
   }
   phase = 'done';
   const final = outcome;
-  await CancellationScope.nonCancellable(() => orchestration.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
+  await CancellationScope.nonCancellable(() => job.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
   return final;
 }

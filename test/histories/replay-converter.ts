@@ -14,11 +14,5 @@ export const recordedHistories = {
   assetWorkflow: 'one pdf asset: probe, slot request/grant, no-op document pipeline child, slot release, asset record',
   'assetWorkflow-failed': 'the corrupt pdf asset: its pipeline fails with InvalidInput, recorded as a ClientError outcome',
   modalitySlots: 'the DOCUMENT slot keeper: acquire/release signals and grants for the batch (still running: replayed up to where it was)',
-  // after patch 'asset-local-activities' (probe, slot request and asset record as local activities; the job
-  // announces start only until it is InProgress): the new branch must keep replaying too
-  'jobWorkflow@local-activities': 'the same batch job, recorded after the asset-local-activities patch',
-  'assetWorkflow@local-activities': 'one pdf asset with probe / slot request / asset record as local activity markers',
-  'assetWorkflow-failed@local-activities': 'the corrupt pdf asset after the patch',
-  'modalitySlots@local-activities': 'the DOCUMENT slot keeper during that batch',
 } as const;
 export type RecordedHistory = keyof typeof recordedHistories;
