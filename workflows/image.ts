@@ -9,7 +9,7 @@ const image = proxyActivities<ImageActivities>({
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
 });
 
-/** IMAGE: metadata + TEXT_DETECTION (OCR words/lines with boxes); moderation/logos/IAB/summary say why they are empty. */
+/** IMAGE: metadata + TEXT_DETECTION (OCR words/lines with boxes) + nudity/suggestive moderation; logos/IAB/summary say why they are empty. */
 export async function imagePipeline(input: PipelineInput): Promise<PipelineResult> {
   const r = await image.analyzeImage(input);
   return {

@@ -12,6 +12,7 @@ import { clientError } from '../failure.ts';
 import type { GenerativeProvider } from '../generate/provider.ts';
 import { ToolError } from '../run-tool.ts';
 import { joinUri } from '../store/storage.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
 import { audioFeatures } from './audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
 import { buildAudioOutput } from './audio-output.ts';
@@ -22,17 +23,18 @@ import { ENGINE, recognize, recognizerOptionsFromEnv } from './speech-recognizer
 import { lexiconModerator, type TextModerator } from './text-moderation.ts';
 import type { LabelledWord } from './transcript-segments.ts';
 import { type AsrWord, stitchChunks } from './transcript-words.ts';
+import { ENERGY_METHOD, selectVadEngine } from './vad-engine.ts';
 import {
   type AudioChunk,
   defaultChunkPlan,
-  detectSpeech,
   FRAME_MS,
   FrameMeter,
   planChunks,
   type SpeechRegion,
 } from './voice-activity.ts';
 
-export const VAD_METHOD = 'energy-adaptive-threshold (30 ms frames, noise-floor percentile, hangover)';
+/** The VAD method reported when a plan recorded none (planAudio writes the engine that ran to `vad.json`). */
+export const VAD_METHOD = ENERGY_METHOD;
 
 export interface ProbeAudioInput {
   assetUri: string;
@@ -159,6 +161,8 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
   const moderator = opts.moderator ?? lexiconModerator;
 
   return {
+    ...createWorkAreaActivities(deps),
+
     /** ffprobe facts + BDA limits; ClientError on corrupt, empty, too long/short, too many channels. */
     async probeAudio(input: ProbeAudioInput): Promise<AudioFacts> {
       const { bytes } = await storage.stat(input.assetUri);
@@ -193,15 +197,18 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       const regionsByChannel: Record<string, SpeechRegion[]> = {};
       const chunks: AudioChunk[] = [];
       let speechMs = 0;
+      const vadEngine = await selectVadEngine();
       await storage.withLocalFile(input.assetUri, async (path) => {
         for (const channel of channels) {
           const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
           const features = new SpeakerFeatureMeter();
+          const vad = vadEngine.stream();
           const dec = decodeStream(path, { format: 's16le', channel });
           let n = 0;
           for await (const buf of dec.stdout) {
             meter.push(buf as Buffer);
             features.push(buf as Buffer);
+            await vad.push(buf as Buffer);
             if (++n % 500 === 0) beat({ channel, decodedMs: meter.levels.length * FRAME_MS });
           }
           await dec.done.catch((e) => {
@@ -210,7 +217,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           const levels = meter.end();
           if (levels.length === 0)
             throw clientError('InvalidInput', 'the audio stream decoded to no samples: it is corrupt or empty');
-          const regions = detectSpeech(levels);
+          const regions = await vad.end(levels);
           const key = channel === undefined ? 'mix' : String(channel);
           regionsByChannel[key] = regions;
           const durationMs = Math.min(input.durationMs, levels.length * FRAME_MS) || levels.length * FRAME_MS;
@@ -227,6 +234,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       });
       const regionsUri = joinUri(input.workUri, 'regions.json');
       await storage.writeJson(regionsUri, regionsByChannel);
+      await storage.writeJson(joinUri(input.workUri, 'vad.json'), { engine: vadEngine.name, method: vadEngine.method });
       return { chunks, speechMs, regionsUri };
     },
 
@@ -346,6 +354,10 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       if (features.speakers) renumberSpeakers(words);
       const language =
         [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? recognizerOptionsFromEnv().language;
+      const vadUri = joinUri(input.workUri, 'vad.json');
+      const vadMethod = (await storage.exists(vadUri))
+        ? (await storage.readJson<{ method: string }>(vadUri)).method
+        : VAD_METHOD;
       const output = await buildAudioOutput({
         assetIndex: input.assetIndex,
         assetUri: input.assetUri,
@@ -353,7 +365,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         words,
         language: language === 'auto' ? 'en' : language,
         features: { ...features, channels: features.channels && input.facts.channels === 2 },
-        methods: { speechRecognition: ENGINE, voiceActivity: VAD_METHOD, speakerLabeling: SPEAKER_METHOD },
+        methods: { speechRecognition: ENGINE, voiceActivity: vadMethod, speakerLabeling: SPEAKER_METHOD },
         speakerCount,
         chunks: input.chunks.length,
         moderator,

@@ -1,8 +1,9 @@
 /**
  * IMAGE activities (task queue quarry-image): metadata (sharp) and TEXT_DETECTION with the same OCR engine as
  * documents (native tesseract by default, tesseract.js fallback): words and lines with boxes, 4-point polygons
- * and confidences. Content moderation, logos, IAB categories and the image summary need models Quarry does not
- * ship: when asked for they come back empty with the reason in `image.not_generated` (never invented).
+ * and confidences. CONTENT_MODERATION is partial (nsfwjs: Explicit, Swimwear or Underwear; ./moderation.ts). Logos,
+ * IAB categories and the image summary need models Quarry does not ship: when asked for they come back empty with
+ * the reason in `image.not_generated` (never invented); partial moderation says there what it cannot see.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { preprocessForOcr } from '../document/preprocess.ts';
 import { imagePageToGray, pgmBytes } from '../document/raster.ts';
 import { clientError } from '../failure.ts';
 import { joinUri } from '../store/storage.ts';
+import { moderateImage } from './moderation.ts';
 
 const bbox = (b: Box) => ({ left: b.x0, top: b.y0, width: Math.max(0, b.x1 - b.x0), height: Math.max(0, b.y1 - b.y0) });
 const polygon = (b: Box) => [
@@ -63,6 +65,8 @@ export function createImageActivities(deps: ActivityDeps) {
       const notGenerated: Record<string, string> = {};
       let words = 0;
       let lines = 0;
+      // started before OCR so the two overlap (native tesseract runs in its own process); never rejects
+      const moderation = types.includes('CONTENT_MODERATION') ? moderateImage(local) : undefined;
       if (types.includes('TEXT_DETECTION')) {
         const engine = await defaultOcrEngine();
         const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-image-'));
@@ -112,9 +116,14 @@ export function createImageActivities(deps: ActivityDeps) {
           await fs.rm(tmp, { recursive: true, force: true });
         }
       }
-      if (types.includes('CONTENT_MODERATION')) {
-        image.content_moderation = [];
-        notGenerated.CONTENT_MODERATION = 'no content-moderation model is configured (none ships offline)';
+      let moderationCount = 0;
+      if (moderation) {
+        // nsfwjs covers Explicit / Swimwear or Underwear only: the note says so, and which categories are not seen
+        const m = await moderation;
+        image.content_moderation = m.labels;
+        moderationCount = m.labels.length;
+        notGenerated.CONTENT_MODERATION = m.note;
+        if (m.engine) image.moderation_engine = m.engine;
       }
       if (types.includes('LOGOS')) {
         image.logos = [];
@@ -143,7 +152,7 @@ export function createImageActivities(deps: ActivityDeps) {
           image,
           statistics: {
             iab_category_count: 0,
-            content_moderation_count: 0,
+            content_moderation_count: moderationCount,
             logo_count: 0,
             line_count: lines,
             word_count: words,

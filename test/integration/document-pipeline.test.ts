@@ -220,7 +220,7 @@ describe('image pipeline', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
     expect(output.image.text_lines.map((l: any) => l.text).join(' ')).toContain('harbour');
     expect(output.image.text_words[0].locations[0].polygon).toHaveLength(4);
-    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/no content-moderation model/);
+    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/^partial: nudity\/suggestive only/);
     expect(output.metadata.image_width_pixels).toBe(1000);
   });
 });
