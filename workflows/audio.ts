@@ -4,20 +4,28 @@
  * `quarry-audio`. A worker killed mid-way loses only the chunks in flight: finished chunks are recorded in the
  * workflow history (and their results in storage), so the retry resumes from the last finished chunk.
  */
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { AudioActivities, TranscribeChunkResult } from '../activities/audio/index.ts';
+import type { WorkAreaActivities } from '../activities/work-area.ts';
 import { audioFeatures } from '../activities/audio/audio-features.ts';
 import type { AudioChunk } from '../activities/audio/voice-activity.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 
-const quick = proxyActivities<AudioActivities>({
+const quickOptions = {
   taskQueue: TaskQueue.audio,
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
-});
+} satisfies ActivityOptions;
 
-const long = proxyActivities<AudioActivities>({
+const longOptions = {
   taskQueue: TaskQueue.audio,
   startToCloseTimeout: '90 minutes',
   heartbeatTimeout: '2 minutes',
@@ -26,16 +34,30 @@ const long = proxyActivities<AudioActivities>({
     initialInterval: '2 seconds',
     nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'],
   },
-});
+} satisfies ActivityOptions;
 
-const recognise = proxyActivities<AudioActivities>({
+const recogniseOptions = {
   taskQueue: TaskQueue.audio,
   // a 3-minute chunk takes ~20 s on 2 cores; allow for a busy worker
   startToCloseTimeout: '30 minutes',
   // beats every 5 s from the event loop while whisper runs on native threads: a dead worker is noticed in 30 s
   heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
-});
+} satisfies ActivityOptions;
+
+/**
+ * The activity proxies. `untilStopped`: a cancelled activity is waited for until it has stopped (not just
+ * asked to), so the cleanup after a failure or cancel is final; runs from before that patch keep the default.
+ */
+function audioActivities(untilStopped: boolean) {
+  const extra = untilStopped ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {};
+  return {
+    quick: proxyActivities<AudioActivities>({ ...quickOptions, ...extra }),
+    long: proxyActivities<AudioActivities>({ ...longOptions, ...extra }),
+    recognise: proxyActivities<AudioActivities>({ ...recogniseOptions, ...extra }),
+  };
+}
+const { removeWorkArea } = proxyActivities<WorkAreaActivities>({ ...quickOptions, retry: { maximumAttempts: 3 } });
 
 /** Chunks in flight at once; the worker's slots decide how many really run. */
 const WINDOW = 4;
@@ -44,48 +66,79 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   if (input.modality !== 'AUDIO' && input.modality !== 'VIDEO') {
     throw ApplicationFailure.nonRetryable(`audioPipeline cannot process ${input.modality}`, 'UnsupportedMediaType');
   }
+  // runs started before this patch replay without the cleanup on failure and with fire-and-forget cancels
+  const cleansOnFailure = patched('audio-clean-work-on-failure');
+  const { quick, long, recognise } = audioActivities(cleansOnFailure);
   const features = audioFeatures(input.standardOutputConfiguration);
   const workUri = `${input.assetOutputUri.replace(/\/+$/, '')}/_audio_work`;
   const facts = await quick.probeAudio({ assetUri: input.assetUri });
   const channels = features.channels && facts.channels === 2 ? [0, 1] : undefined;
-  const plan = await long.planAudio({ assetUri: input.assetUri, workUri, durationMs: facts.durationMs, channels });
 
-  const speech = plan.chunks.filter((c) => c.speechMs > 0);
-  const results = new Map<string, TranscribeChunkResult>();
-  const key = (c: AudioChunk) => `${c.channel ?? 'mix'}:${c.index}`;
-  const speakers =
-    features.speakers && plan.speechMs > 0
-      ? long.labelSpeakers({ assetUri: input.assetUri, workUri, regionsUri: plan.regionsUri, channels })
-      : Promise.resolve(undefined);
+  const inFlight = new Set<Promise<unknown>>();
+  const transcribe = async () => {
+    const plan = await long.planAudio({ assetUri: input.assetUri, workUri, durationMs: facts.durationMs, channels });
+    const speech = plan.chunks.filter((c) => c.speechMs > 0);
+    const results = new Map<string, TranscribeChunkResult>();
+    const key = (c: AudioChunk) => `${c.channel ?? 'mix'}:${c.index}`;
+    const speakers =
+      features.speakers && plan.speechMs > 0
+        ? long.labelSpeakers({ assetUri: input.assetUri, workUri, regionsUri: plan.regionsUri, channels })
+        : Promise.resolve(undefined);
+    inFlight.add(speakers);
 
-  // sliding window over the chunks
-  let next = 0;
-  const inFlight = new Set<Promise<void>>();
-  while (next < speech.length || inFlight.size > 0) {
-    while (next < speech.length && inFlight.size < WINDOW) {
-      const chunk = speech[next++];
-      const p: Promise<void> = recognise
-        .transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri })
-        .then((r) => {
-          results.set(key(chunk), r);
-          inFlight.delete(p);
-        });
-      inFlight.add(p);
+    // sliding window over the chunks
+    let next = 0;
+    const chunks = new Set<Promise<void>>();
+    while (next < speech.length || chunks.size > 0) {
+      while (next < speech.length && chunks.size < WINDOW) {
+        const chunk = speech[next++];
+        const p: Promise<void> = recognise
+          .transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri })
+          .then((r) => {
+            results.set(key(chunk), r);
+            chunks.delete(p);
+          });
+        chunks.add(p);
+        inFlight.add(p);
+      }
+      if (chunks.size) await Promise.race(chunks);
     }
-    if (inFlight.size) await Promise.race(inFlight);
-  }
 
-  const labelled = await speakers;
-  const written = await quick.writeAudioOutput({
-    assetIndex: input.assetIndex,
-    assetUri: input.assetUri,
-    assetOutputUri: input.assetOutputUri,
-    workUri,
-    facts,
-    chunks: plan.chunks.map((chunk) => ({ chunk, uri: results.get(key(chunk))?.uri })),
-    speakersUri: labelled?.uri,
-    standardOutputConfiguration: input.standardOutputConfiguration,
-  });
+    const labelled = await speakers;
+    const written = await quick.writeAudioOutput({
+      assetIndex: input.assetIndex,
+      assetUri: input.assetUri,
+      assetOutputUri: input.assetOutputUri,
+      workUri,
+      facts,
+      chunks: plan.chunks.map((chunk) => ({ chunk, uri: results.get(key(chunk))?.uri })),
+      speakersUri: labelled?.uri,
+      standardOutputConfiguration: input.standardOutputConfiguration,
+    });
+    return { written, plan };
+  };
+
+  let done: Awaited<ReturnType<typeof transcribe>>;
+  if (!cleansOnFailure) done = await transcribe();
+  else {
+    // a failed or cancelled file stops its other activities, waits until they have stopped, and leaves no scratch files
+    const scope = new CancellationScope();
+    try {
+      done = await scope.run(async () => {
+        try {
+          return await transcribe();
+        } catch (err) {
+          scope.cancel();
+          await Promise.allSettled(inFlight);
+          throw err;
+        }
+      });
+    } catch (err) {
+      await CancellationScope.nonCancellable(() => removeWorkArea({ workUri }).catch(() => undefined));
+      throw err;
+    }
+  }
+  const { written, plan } = done;
   return {
     semanticModality: 'AUDIO',
     segments: [written.segment],

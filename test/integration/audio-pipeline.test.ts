@@ -45,11 +45,11 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function runPipeline(
+async function pipelineInput(
   file: string,
   fileType: string,
   config: StandardOutputConfiguration = defaultStandardOutputConfiguration,
-) {
+): Promise<PipelineInput> {
   const id = `audio-${++n}-${path.basename(file)}`;
   const input: PipelineInput = {
     jobId: id,
@@ -68,9 +68,18 @@ async function runPipeline(
     blueprints: [],
     sync: false,
   };
+  return input;
+}
+
+async function runPipeline(
+  file: string,
+  fileType: string,
+  config: StandardOutputConfiguration = defaultStandardOutputConfiguration,
+) {
+  const input = await pipelineInput(file, fileType, config);
   const result = (await stack.client.workflow.execute('audioPipeline', {
     taskQueue: TaskQueue.orchestration,
-    workflowId: id,
+    workflowId: input.jobId,
     args: [input],
     workflowExecutionTimeout: '10 minutes',
   })) as PipelineResult;
@@ -144,6 +153,29 @@ describe('audio pipeline (real workflow, real ffmpeg + whisper.cpp)', () => {
     expect(byChannel('ch_0')[0].speaker?.speaker_label).not.toBe(byChannel('ch_1')[0].speaker?.speaker_label);
     expect(output.metadata.number_of_channels).toBe(2);
   });
+
+  it('leaves no scratch files behind when cancelled while transcribing', async () => {
+    const { file } = makeStereoConversation(media);
+    const config = structuredClone(defaultStandardOutputConfiguration);
+    config.audio!.extraction!.category.typeConfiguration = {
+      transcript: { speakerLabeling: { state: 'ENABLED' }, channelLabeling: { state: 'ENABLED' } },
+    };
+    const input = await pipelineInput(file, 'WAV', config);
+    const handle = await stack.client.workflow.start('audioPipeline', {
+      taskQueue: TaskQueue.orchestration,
+      workflowId: input.jobId,
+      args: [input],
+    });
+    const outDir = fileURLToPath(input.assetOutputUri);
+    const work = path.join(outDir, '_audio_work');
+    for (let i = 0; i < 600 && !(await fs.readdir(work).catch(() => [])).length; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await fs.readdir(work)).length).toBeGreaterThan(0); // the plan is written; chunks are being transcribed
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(await fs.readdir(outDir).catch(() => [])).not.toContain('_audio_work');
+  }, 180_000);
 
   it('gives an empty transcript for silence, not an error', async () => {
     const { output } = await runPipeline(makeSilence(path.join(media, 'silence.wav')), 'WAV');
