@@ -12,24 +12,8 @@ import { parseBboxXhtml } from '../../activities/document/text-layer.ts';
 import { parseTesseractTsv } from '../../activities/document/ocr/tsv.ts';
 import { parsePdfInfo } from '../../activities/document/probe.ts';
 import { estimateSkew } from '../../activities/document/preprocess.ts';
+import { H, line, W } from '../fixtures/documents/words.ts';
 
-const W = 612;
-const H = 792;
-/** words of a line of text at (x, top) in points, 10 pt, 5 pt per char */
-function line(x: number, top: number, text: string, size = 10): Word[] {
-  const out: Word[] = [];
-  let cx = x;
-  for (const t of text.split(' ')) {
-    const w = t.length * size * 0.5;
-    out.push({
-      text: t,
-      confidence: 1,
-      box: { x0: cx / W, y0: top / H, x1: (cx + w) / W, y1: (top + size * 1.2) / H },
-    });
-    cx += w + size * 0.3;
-  }
-  return out;
-}
 const page = (words: Word[]) => ({
   pageIndex: 0,
   widthPt: W,

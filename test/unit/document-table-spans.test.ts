@@ -4,25 +4,9 @@ import type { TableGrid } from '../../activities/document/layout/table-grid.ts';
 import { findTables } from '../../activities/document/layout/tables.ts';
 import type { Box, Word } from '../../activities/document/page-content.ts';
 import { tableCsv, tableHtml, tableMarkdown } from '../../activities/document/output/render.ts';
+import { H, line, W } from '../fixtures/documents/words.ts';
 
-const W = 612;
-const H = 792;
 const page = { widthPt: W, heightPt: H };
-/** words of a line of text at (x, top) in points, 10 pt, 5 pt per char */
-function line(x: number, top: number, text: string, size = 10): Word[] {
-  const out: Word[] = [];
-  let cx = x;
-  for (const t of text.split(' ')) {
-    const w = t.length * size * 0.5;
-    out.push({
-      text: t,
-      confidence: 1,
-      box: { x0: cx / W, y0: top / H, x1: (cx + w) / W, y1: (top + size * 1.2) / H },
-    });
-    cx += w + size * 0.3;
-  }
-  return out;
-}
 const hRule = (x0: number, x1: number, y: number): Box => ({ x0: x0 / W, x1: x1 / W, y0: y / H, y1: (y + 0.6) / H });
 const vRule = (x: number, y0: number, y1: number): Box => ({ x0: x / W, x1: (x + 0.6) / W, y0: y0 / H, y1: y1 / H });
 const cell = (g: TableGrid, text: string) => g.cells.find((c) => c.text === text);

@@ -3,7 +3,7 @@
  * dark regions left after masking the words are figures (pictures, charts, drawings). Also the ink fraction
  * and how much of the ink the words explain (used to decide whether a page needs OCR).
  */
-import type { Box } from '../page-content.ts';
+import { type Box, boxUnion } from '../page-content.ts';
 
 export interface GrayImage {
   width: number;
@@ -152,17 +152,13 @@ function mergeRules(rs: Box[], dir: 'h' | 'v'): Box[] {
   const out: Box[] = [];
   const key = (b: Box) => (dir === 'h' ? b.y0 : b.x0);
   for (const r of rs.sort((a, b) => key(a) - key(b))) {
-    const m = out.find((o) =>
+    const m = out.findIndex((o) =>
       dir === 'h'
         ? Math.abs(o.y1 - r.y0) < 0.004 && Math.min(o.x1, r.x1) > Math.max(o.x0, r.x0)
         : Math.abs(o.x1 - r.x0) < 0.004 && Math.min(o.y1, r.y1) > Math.max(o.y0, r.y0),
     );
-    if (m) {
-      m.x0 = Math.min(m.x0, r.x0);
-      m.x1 = Math.max(m.x1, r.x1);
-      m.y0 = Math.min(m.y0, r.y0);
-      m.y1 = Math.max(m.y1, r.y1);
-    } else out.push({ ...r });
+    if (m >= 0) out[m] = boxUnion(out[m], r);
+    else out.push({ ...r });
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * a closed box round a few words (a diagram's node) keeps its rows out of tables. The cell structure is
  * built from the run's words and rules (table-structure.ts).
  */
-import { type Box, unionAll, type Word } from '../page-content.ts';
+import { type Box, boxUnion, unionAll, type Word } from '../page-content.ts';
 import { type Line, median } from './lines.ts';
 import type { TableGrid } from './table-grid.ts';
 import { buildTableGrid, type TextRow } from './table-structure.ts';
@@ -48,13 +48,9 @@ function joinCollinear(rs: Box[], dir: 'h' | 'v'): Box[] {
   const along = (b: Box) => (dir === 'h' ? [b.x0, b.x1] : [b.y0, b.y1]);
   const across = (b: Box) => (dir === 'h' ? (b.y0 + b.y1) / 2 : (b.x0 + b.x1) / 2);
   for (const r of [...rs].sort((a, b) => along(a)[0] - along(b)[0])) {
-    const m = out.find((o) => Math.abs(across(o) - across(r)) < 0.003 && along(r)[0] - along(o)[1] < 0.01);
-    if (m) {
-      m.x0 = Math.min(m.x0, r.x0);
-      m.x1 = Math.max(m.x1, r.x1);
-      m.y0 = Math.min(m.y0, r.y0);
-      m.y1 = Math.max(m.y1, r.y1);
-    } else out.push({ ...r });
+    const m = out.findIndex((o) => Math.abs(across(o) - across(r)) < 0.003 && along(r)[0] - along(o)[1] < 0.01);
+    if (m >= 0) out[m] = boxUnion(out[m], r);
+    else out.push({ ...r });
   }
   return out;
 }
