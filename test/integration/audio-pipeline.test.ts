@@ -22,6 +22,7 @@ import {
   makeSilence,
   makeStereoConversation,
   makeTooShort,
+  SPEECH_TEXT,
 } from '../fixtures/audio/make-audio.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
 
@@ -108,8 +109,12 @@ describe('audio pipeline (real workflow, real ffmpeg + whisper.cpp)', () => {
     for (const [format, file] of Object.entries(formats) as [AudioFormat, string][]) {
       const { output, result, input } = await runPipeline(file, format);
       const text = output.audio.transcript?.representation.text.toLowerCase() ?? '';
-      expect(text, format).toMatch(/quarterly|sales/);
-      expect(text, format).toMatch(/europe|customers/);
+      // real speech, transcribed: most of the spoken words are there. Not exact words — AMR is an 8 kHz
+      // telephone codec, and whisper's temperature fallback on hard audio can vary a word or two between runs
+      const spoken = SPEECH_TEXT.toLowerCase().match(/[a-z]+/g) ?? [];
+      const heard = new Set(text.match(/[a-z]+/g) ?? []);
+      const recall = spoken.filter((w) => heard.has(w)).length / spoken.length;
+      expect(recall, `${format}: ${text}`).toBeGreaterThanOrEqual(0.6);
       expect(output.audio_items.length, format).toBeGreaterThan(10);
       const item = output.audio_items[3];
       expect(item.end_timestamp_millis).toBeGreaterThanOrEqual(item.start_timestamp_millis);
