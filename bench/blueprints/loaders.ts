@@ -20,6 +20,14 @@ export async function evalAvailable(): Promise<boolean> {
     .catch(() => false);
 }
 
+/** For tests on the evaluation data: fails with what is missing and where to get it (never skips). */
+export async function requireEval(): Promise<void> {
+  if (!(await evalAvailable()))
+    throw new Error(
+      `the evaluation data is not at ${EVAL} (research-licensed, not shipped with Quarry): put the shared eval folder there or set QUARRY_EVAL_DIR`,
+    );
+}
+
 /** A SROIE receipt from its line-level OCR ground truth (4-point polygons in pixels). */
 export async function sroieLayout(id: string, page = 0): Promise<LayoutDocument> {
   const img = await sharp(path.join(EVAL, 'sroie/images', `${id}.jpg`)).metadata();

@@ -1,7 +1,7 @@
 /** biome-ignore-all lint/suspicious/noExplicitAny: custom output JSON read back from disk */
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { EVAL, evalAvailable, pdfLayout, sroieLayout, sroieTruth } from '../../bench/blueprints/loaders.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EVAL, pdfLayout, requireEval, sroieLayout, sroieTruth } from '../../bench/blueprints/loaders.ts';
 import { CATALOG, findCatalogBlueprint } from '../../blueprints/catalog.ts';
 import { expectedCalibrationError, fitIsotonic } from '../../blueprints/confidence.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';
@@ -11,8 +11,6 @@ import { groundValue } from '../../blueprints/grounding.ts';
 import { findDates, parseNumberText } from '../../blueprints/normalize.ts';
 import { buildCustomOutput, scoreResult, validateInferenceResult } from '../../blueprints/output.ts';
 import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
-
-const haveEval = await evalAvailable();
 
 function run(name: string, doc: Parameters<typeof extractFields>[1]) {
   const entry = findCatalogBlueprint(name);
@@ -189,8 +187,8 @@ Total                                                      38.50 EUR`,
   });
 });
 
-// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
-describe.skipIf(!haveEval && !process.env.CI)('extraction on real samples (../shared/eval, read in place)', () => {
+describe('extraction on real samples (../shared/eval, read in place)', () => {
+  beforeAll(requireEval);
   it('receipt blueprint on SROIE receipt 006', async () => {
     const { r } = run('receipt', await sroieLayout('006'));
     const t = await sroieTruth('006');
@@ -232,8 +230,8 @@ describe('grounding and calibration', () => {
   });
 });
 
-// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
-describe.skipIf(!haveEval && !process.env.CI)('image, audio and video blueprints', () => {
+describe('image, audio and video blueprints', () => {
+  beforeAll(requireEval);
   it('image blueprint on a real image (SROIE receipt words): explicit title grounded, inferred fields null with a reason', async () => {
     const { r, out } = run('image-text', await sroieLayout('037'));
     expect(typeof r.Title === 'string' || r.Title === null).toBe(true);
@@ -304,12 +302,18 @@ describe('form shapes through the generic key → value pairing', () => {
         description: 'a retail survey form',
         type: 'object',
         properties: {
-          number_of_stores: { type: 'number', inferenceType: 'explicit', instruction: "the count printed under 'No. of stores'" },
+          number_of_stores: {
+            type: 'number',
+            inferenceType: 'explicit',
+            instruction: "the count printed under 'No. of stores'",
+          },
         },
       },
       { modality: 'DOCUMENT' },
     );
-    const doc = layoutFromText([['SURVEY', '', 'IND/LOR      NO. OF', 'VOLUME       STORES', '105/5        225'].join('\n')]);
+    const doc = layoutFromText([
+      ['SURVEY', '', 'IND/LOR      NO. OF', 'VOLUME       STORES', '105/5        225'].join('\n'),
+    ]);
     const [node] = extractFields(bp, doc) as any[];
     expect(node.value).toBe(225);
     expect(node.grounded).toBe(true);

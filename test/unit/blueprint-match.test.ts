@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { EVAL, evalAvailable, pdfLayout, sroieLayout } from '../../bench/blueprints/loaders.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EVAL, pdfLayout, requireEval, sroieLayout } from '../../bench/blueprints/loaders.ts';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { findCatalogBlueprint } from '../../blueprints/catalog.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';
@@ -56,21 +56,18 @@ describe('matching', () => {
   });
 });
 
-// outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
-describe.skipIf(!(await evalAvailable()) && !process.env.CI)(
-  'splitting a packet (real invoice PDF page + real receipt + typed payslip)',
-  () => {
-    it('yields three segments, each matched to the right blueprint', async () => {
-      const invoice = await pdfLayout(path.join(EVAL, 'invoices/pdf/coolblue1.pdf'));
-      const receipt = await sroieLayout('006');
-      const doc = packet([invoice, receipt, layoutFromText([payslipText])]);
-      const segments = shapeDocument({ candidates: three, doc, splitter: true });
-      expect(segments.map((s) => s.pageIndices)).toEqual([[0], [1], [2]]);
-      expect(segments.map((s) => s.matched?.name)).toEqual([three[0].name, three[1].name, three[2].name]);
-      for (const s of segments) expect(s.status).toBe('MATCH');
-      // pages keep their place in the packet: the receipt's words are on page index 1
-      const total = segments[1].nodes?.find((n) => n.kind === 'value' && n.name === 'Total');
-      expect(total && total.kind === 'value' && total.words[0].page).toBe(1);
-    });
-  },
-);
+describe('splitting a packet (real invoice PDF page + real receipt + typed payslip)', () => {
+  beforeAll(requireEval);
+  it('yields three segments, each matched to the right blueprint', async () => {
+    const invoice = await pdfLayout(path.join(EVAL, 'invoices/pdf/coolblue1.pdf'));
+    const receipt = await sroieLayout('006');
+    const doc = packet([invoice, receipt, layoutFromText([payslipText])]);
+    const segments = shapeDocument({ candidates: three, doc, splitter: true });
+    expect(segments.map((s) => s.pageIndices)).toEqual([[0], [1], [2]]);
+    expect(segments.map((s) => s.matched?.name)).toEqual([three[0].name, three[1].name, three[2].name]);
+    for (const s of segments) expect(s.status).toBe('MATCH');
+    // pages keep their place in the packet: the receipt's words are on page index 1
+    const total = segments[1].nodes?.find((n) => n.kind === 'value' && n.name === 'Total');
+    expect(total && total.kind === 'value' && total.words[0].page).toBe(1);
+  });
+});
