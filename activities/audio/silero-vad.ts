@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type { SpeechRegion } from './voice-activity.ts';
+import { Pcm16Samples } from './pcm16.ts';
 
 export const SILERO_RATE = 16000;
 export const SILERO_FRAME = 512;
@@ -115,7 +116,7 @@ class Stream implements SileroStream {
   private state: Float32Array = new Float32Array(2 * 128);
   private probs = new Float32Array(1024);
   private nProbs = 0;
-  private carry: Buffer | null = null;
+  private readonly pcm = new Pcm16Samples();
   samples = 0;
 
   constructor(
@@ -155,18 +156,7 @@ class Stream implements SileroStream {
   }
 
   async pushS16(chunk: Buffer): Promise<void> {
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
-    const usable = buf.length - (buf.length % 2);
-    // copy into an aligned buffer (a Buffer's offset may be odd); little-endian like every platform Node runs on
-    const i16 = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + usable));
-    const f = new Float32Array(i16.length);
-    for (let i = 0; i < f.length; i++) f[i] = i16[i] / 32768;
-    if (usable < buf.length) this.carry = Buffer.from(buf.subarray(usable));
-    await this.pushF32(f);
+    await this.pushF32(this.pcm.next(chunk));
   }
 
   async end(): Promise<Float32Array> {

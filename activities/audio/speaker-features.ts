@@ -3,6 +3,7 @@
  * 10 ms hop, 26 mel bands, c1..c12) summarised per 750 ms block as mean and standard deviation. Pure numeric
  * code, no model: no speaker-embedding network is available from a package registry for Node (see docs/audio.md).
  */
+import { Pcm16Samples } from './pcm16.ts';
 
 const SR = 16000;
 const FRAME = 400;
@@ -87,7 +88,7 @@ export class SpeakerFeatureMeter {
   /** next write position in the circular frame buffer (= oldest sample once full) */
   private head = 0;
   private sinceHop = 0;
-  private carry: Buffer | null = null;
+  private readonly pcm = new Pcm16Samples();
   private blockSum = new Float64Array(NCEP);
   private blockSq = new Float64Array(NCEP);
   private blockEnergy = 0;
@@ -105,14 +106,7 @@ export class SpeakerFeatureMeter {
   private pitchFrames = 0;
 
   push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
-    const usable = buf.length - (buf.length % 2);
-    for (let i = 0; i < usable; i += 2) {
-      const s = buf.readInt16LE(i) / 32768;
+    for (const s of this.pcm.next(chunk)) {
       this.ring[this.head] = s;
       this.head = (this.head + 1) % FRAME;
       if (this.filled < FRAME) this.filled++;
@@ -121,7 +115,6 @@ export class SpeakerFeatureMeter {
         this.frame();
       }
     }
-    if (usable < buf.length) this.carry = buf.subarray(usable);
   }
 
   private frame(): void {

@@ -8,6 +8,7 @@
  * half; every chunk also carries a small overlap on both sides for the recogniser's context, and the stitcher
  * keeps each word in exactly one chunk (the one whose own range holds the word's midpoint).
  */
+import { Pcm16Samples } from './pcm16.ts';
 
 export const FRAME_MS = 30;
 
@@ -48,21 +49,13 @@ export class FrameMeter {
   readonly levels: number[] = [];
   private sum = 0;
   private n = 0;
-  private carry: Buffer | null = null;
+  private readonly pcm = new Pcm16Samples();
   constructor(private readonly frameSamples: number) {}
   push(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = null;
-    }
-    const usable = buf.length - (buf.length % 2);
-    for (let i = 0; i < usable; i += 2) {
-      const s = buf.readInt16LE(i) / 32768;
+    for (const s of this.pcm.next(chunk)) {
       this.sum += s * s;
       if (++this.n === this.frameSamples) this.flushFrame();
     }
-    if (usable < buf.length) this.carry = buf.subarray(usable);
   }
   private flushFrame(): void {
     const rms = Math.sqrt(this.sum / Math.max(1, this.n));

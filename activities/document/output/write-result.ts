@@ -16,6 +16,16 @@ import type { Box } from '../page-content.ts';
 import type { DocumentOptions } from './options.ts';
 import { joinRepresentations, renderElement, tableCsv } from './render.ts';
 
+/** BDA's document/page statistics, all zero. */
+const emptyStatistics = () => ({
+  element_count: 0,
+  table_count: 0,
+  figure_count: 0,
+  word_count: 0,
+  line_count: 0,
+  hyperlinks_count: 0,
+});
+
 export interface ResultContext {
   assetId: string;
   fileType: string;
@@ -73,14 +83,7 @@ export async function writeDocumentResult(
   const pagesOut = new JsonLines(path.join(dir, 'pages'));
   const docReps: Rep[] = [];
   const sentences: { text: string; ref: string }[] = [];
-  const totals = {
-    element_count: 0,
-    table_count: 0,
-    figure_count: 0,
-    word_count: 0,
-    line_count: 0,
-    hyperlinks_count: 0,
-  };
+  const totals = emptyStatistics();
   let order = 0;
   let lineNo = 0;
   let wordNo = 0;
@@ -114,14 +117,7 @@ export async function writeDocumentResult(
 
   for await (const page of pages) {
     if (page.source === 'OCR') ocrPages++;
-    const stats = {
-      element_count: 0,
-      table_count: 0,
-      figure_count: 0,
-      word_count: 0,
-      line_count: 0,
-      hyperlinks_count: 0,
-    };
+    const stats = emptyStatistics();
     const pageReps: Rep[] = [];
     const crops = ctx.figureCrops.get(page.pageIndex) ?? [];
     let figureNo = 0;
