@@ -37,8 +37,8 @@ interface Ctx {
   /** label phrases of every field of the blueprint, to stop a value where the next label starts */
   allPhrases: string[][];
   opts: ExtractOptions;
-  /** the form's generic key → value pairs (blueprints/pairs.ts), computed once, on first use */
-  pairs: () => KeyValuePair[];
+  /** the form's generic key → value pairs (blueprints/pairs.ts) with their keys' tokens, computed once, on first use */
+  pairs: () => { pair: KeyValuePair; keyTokens: string[] }[];
 }
 
 const ocrOf = (words: readonly LayoutWord[]) =>
@@ -235,8 +235,7 @@ function labelCandidates(field: LeafField | ListField, role: Role, ctx: Ctx, phr
  */
 function pairCandidates(field: LeafField | ListField, role: Role, ctx: Ctx, phrases: string[][]): Candidate[] {
   const out: Candidate[] = [];
-  for (const pair of ctx.pairs()) {
-    const keyTokens = tokensOf(pair.keyWords).filter(Boolean);
+  for (const { pair, keyTokens } of ctx.pairs()) {
     const hit = findLabel(keyTokens, phrases);
     // the field's label must be most of the key, not one word of a longer one ("date" in "date of birth")
     if (!hit || hit.score < 0.75 || (hit.end - hit.start) / keyTokens.length < 0.6) continue;
@@ -541,14 +540,14 @@ function phrasesOfAll(fields: readonly Field[]): string[][] {
 
 /** Extracts every field of a blueprint from a document's layout. Confidences are filled in by `scoreResult`. */
 export function extractFields(bp: Blueprint, doc: LayoutDocument, opts: ExtractOptions = {}): ResultNode[] {
-  let pairs: KeyValuePair[] | undefined;
+  let pairs: { pair: KeyValuePair; keyTokens: string[] }[] | undefined;
   const ctx: Ctx = {
     doc,
     tokens: doc.lines.map((l) => tokensOf(l.words)),
     allPhrases: phrasesOfAll(bp.fields),
     opts,
     pairs: () => {
-      pairs ??= keyValuePairs(doc);
+      pairs ??= keyValuePairs(doc).map((pair) => ({ pair, keyTokens: tokensOf(pair.keyWords).filter(Boolean) }));
       return pairs;
     },
   };
