@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { QuarryConfig } from '../schemas/config.ts';
-import type { StorageRouter } from './store/open-storage.ts';
+import type { StorageRouter } from '../engines/storage/open-storage.ts';
 
 /** What every activity factory receives: activities are plain functions closed over these. */
 export interface ActivityDeps {

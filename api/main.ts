@@ -1,4 +1,4 @@
-import { openStorage } from '../activities/store/open-storage.ts';
+import { openStorage } from '../engines/storage/open-storage.ts';
 import { loadConfig } from '../schemas/config.ts';
 import { connectClient } from '../worker/connect.ts';
 import { startApi } from './server.ts';

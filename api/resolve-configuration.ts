@@ -6,7 +6,7 @@ import {
   type StandardOutputConfiguration,
 } from '../schemas/output-configuration.ts';
 import type { BlueprintRef } from '../schemas/pipeline.ts';
-import { resolveProject } from './control/resolve.ts';
+import { resolveProject } from '../control-plane/resolve.ts';
 import type { RuntimeContext } from './runtime.ts';
 
 export interface ResolvedConfiguration {

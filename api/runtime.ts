@@ -5,8 +5,8 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { joinUri } from '../activities/store/storage.ts';
-import type { StorageRouter } from '../activities/store/open-storage.ts';
+import { joinUri } from '../engines/storage/storage.ts';
+import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import {
   describeZodError,
   GetDataAutomationStatusRequest,

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { StorageRouter } from '../activities/store/open-storage.ts';
+import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
 import { authenticate } from './auth.ts';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- audio-vad`: the voice-activity engines side by side (activities/audio/vad-engine.ts): energy,
+ * `npm run bench -- audio-vad`: the voice-activity engines side by side (engines/speech/vad-engine.ts): energy,
  * Silero with the pipeline's settings, and Silero with its own `get_speech_timestamps` settings. Test streams are
  * built from the eval clips (read in place from ../shared/eval/speech; the built media stay under
  * bench/.work/audio-vad): every clip once, separated by 1–3 s gaps, in four conditions — digital silence in the
@@ -16,11 +16,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodePcm } from '../activities/audio/ffmpeg.ts';
-import { defaultSileroOptions, pipelineSileroOptions, type SileroOptions } from '../activities/audio/silero-vad.ts';
-import { releaseRecognizers } from '../activities/audio/speech-recognizer.ts';
-import { energyEngine, sileroEngine, type VadEngine } from '../activities/audio/vad-engine.ts';
-import { FRAME_MS, FrameMeter, type SpeechRegion } from '../activities/audio/voice-activity.ts';
+import { decodePcm } from '../engines/media/ffmpeg.ts';
+import { defaultSileroOptions, pipelineSileroOptions, type SileroOptions } from '../engines/speech/silero-vad.ts';
+import { releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { energyEngine, sileroEngine, type VadEngine } from '../engines/speech/vad-engine.ts';
+import { FRAME_MS, FrameMeter, type SpeechRegion } from '../engines/speech/voice-activity.ts';
 import { evalClips } from './audio/eval-media.ts';
 import { processFile } from './audio/process-file.ts';
 import { normalizeText, wordErrors } from './audio/wer.ts';

@@ -4,12 +4,12 @@
  */
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import { resolveBlueprint } from '../api/control/resolve.ts';
-import { ControlPlaneStore } from '../api/control/store.ts';
+import { resolveBlueprint } from '../control-plane/resolve.ts';
+import { ControlPlaneStore } from '../control-plane/store.ts';
 import { CATALOG, publicBlueprintArn } from '../blueprints/catalog.ts';
 import { type BlueprintModality, BlueprintSchemaError, leafPaths, parseBlueprint } from '../blueprints/dialect.ts';
-import { blueprintFromTextWithProvider } from '../activities/generate/blueprint-from-text.ts';
-import { configuredProvider } from '../activities/generate/configured.ts';
+import { blueprintFromTextWithProvider } from '../engines/language/blueprint-from-text.ts';
+import { configuredProvider } from '../engines/language/configured.ts';
 import { loadConfig } from '../schemas/config.ts';
 
 export function registerBlueprintCommands(program: Command): void {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openStorage } from '../activities/store/open-storage.ts';
+import { openStorage } from '../engines/storage/open-storage.ts';
 import { type RunningApi, startApi } from '../api/server.ts';
 import { type CodecServer, startCodecServer } from '../codecs/codec-server.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';

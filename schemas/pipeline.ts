@@ -63,7 +63,7 @@ export const PipelineResult = z.object({
 });
 export type PipelineResult = z.infer<typeof PipelineResult>;
 
-/** The blueprint-shaping step after a pipeline (activities/shape): matches, splits, extracts custom output. */
+/** The blueprint-shaping step after a pipeline (activities/custom-output): matches, splits, extracts custom output. */
 export const ApplyBlueprintsInput = z.object({
   jobId: z.string(),
   assetIndex: z.number().int(),

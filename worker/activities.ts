@@ -1,11 +1,11 @@
-import { createAudioActivities } from '../activities/audio/index.ts';
+import { createAudioActivities } from '../activities/audio/audio-activities.ts';
 import type { ActivityDeps } from '../activities/deps.ts';
-import { createDocumentActivities } from '../activities/document/index.ts';
-import { createNotifyActivities } from '../activities/feed/notify.ts';
-import { createImageActivities } from '../activities/image/index.ts';
-import { createJobActivities } from '../activities/job/index.ts';
-import { createShapeActivities } from '../activities/shape/index.ts';
-import { createVideoActivities } from '../activities/video/index.ts';
+import { createDocumentActivities } from '../activities/document/document-activities.ts';
+import { createNotifyActivities } from '../activities/notify/notify-activities.ts';
+import { createImageActivities } from '../activities/image/image-activities.ts';
+import { createJobActivities } from '../activities/job/job-activities.ts';
+import { createShapeActivities } from '../activities/custom-output/custom-output-activities.ts';
+import { createVideoActivities } from '../activities/video/video-activities.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 
 /** The activities each task queue serves. */

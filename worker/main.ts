@@ -2,7 +2,7 @@
  * `quarry worker [--queues a,b]`: a worker process for some or all task queues. Scale out by running
  * more of these (on more machines) against the same Temporal cluster and storage.
  */
-import { openStorage } from '../activities/store/open-storage.ts';
+import { openStorage } from '../engines/storage/open-storage.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';
 import { loadConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';

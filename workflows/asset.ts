@@ -10,7 +10,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobActivities } from '../activities/job/index.ts';
+import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { AssetOutcome, JobInput } from '../schemas/job.ts';
 import { type Modality, TaskQueue } from '../schemas/modality.ts';
 import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, SegmentResult } from '../schemas/pipeline.ts';

@@ -12,10 +12,10 @@ import {
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
-import type { AudioActivities, TranscribeChunkResult } from '../activities/audio/index.ts';
+import type { AudioActivities, TranscribeChunkResult } from '../activities/audio/audio-activities.ts';
 import type { WorkAreaActivities } from '../activities/work-area.ts';
-import { audioFeatures } from '../activities/audio/audio-features.ts';
-import type { AudioChunk } from '../activities/audio/voice-activity.ts';
+import { audioFeatures } from './audio-features.ts';
+import type { AudioChunk } from '../engines/speech/voice-activity.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 

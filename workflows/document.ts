@@ -5,7 +5,7 @@ import {
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
-import type { DocumentActivities } from '../activities/document/index.ts';
+import type { DocumentActivities } from '../activities/document/document-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 

@@ -14,9 +14,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobActivities } from '../activities/job/index.ts';
-import type { NotifyActivities } from '../activities/feed/notify.ts';
-import { buildJobEvent } from '../activities/feed/job-event.ts';
+import type { JobActivities } from '../activities/job/job-activities.ts';
+import type { NotifyActivities } from '../activities/notify/notify-activities.ts';
+import { buildJobEvent } from './job-event.ts';
 import type { JobStatus } from '../schemas/job-status.ts';
 import type { AssetOutcome, JobInput, JobProgress, JobResult } from '../schemas/job.ts';
 import { TaskQueue } from '../schemas/modality.ts';

@@ -9,7 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobActivities } from '../activities/job/index.ts';
+import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { Modality } from '../schemas/modality.ts';
 
 export const acquireSlotSignal = defineSignal<[{ holder: string; limit?: number }]>('acquire');

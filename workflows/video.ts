@@ -1,5 +1,5 @@
 import { executeChild, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { VideoActivities } from '../activities/video/index.ts';
+import type { VideoActivities } from '../activities/video/video-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { classifyFailure } from './failure-info.ts';

@@ -2,7 +2,7 @@
  * What ffprobe says about an audio file, and BDA's audio limits checked against it. Pure: no I/O.
  * Limits (BDA `bda-limits`): ≤ 240 min, ≤ 2 GB, ≥ 500 ms, ≤ 2 channels; configurable through env.
  */
-import type { ProbeResult } from './ffmpeg.ts';
+import type { ProbeResult } from '../../engines/media/ffmpeg.ts';
 
 export interface AudioLimits {
   maxDurationMs: number;

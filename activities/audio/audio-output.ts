@@ -8,13 +8,13 @@ import {
   type ContentModeration,
   type Topic,
 } from '../../schemas/audio-output.ts';
-import { SUMMARY_METHOD, summarize } from '../generate/extractive-summary.ts';
-import type { GenerativeProvider } from '../generate/provider.ts';
-import { IAB_METHOD, matchIabCategories } from '../iab/iab-categories.ts';
+import { SUMMARY_METHOD, summarize } from '../../engines/language/extractive-summary.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { IAB_METHOD, matchIabCategories } from '../../engines/language/iab-categories.ts';
 import type { AudioFacts } from './audio-limits.ts';
-import { MODERATION_CATEGORIES, type ModerationScores, type TextModerator } from './text-moderation.ts';
-import { segmentTopics, TOPIC_METHOD } from './topic-segmentation.ts';
-import { buildSegments, type LabelledWord } from './transcript-segments.ts';
+import { MODERATION_CATEGORIES, type ModerationScores, type TextModerator } from '../../engines/language/text-moderation.ts';
+import { segmentTopics, TOPIC_METHOD } from '../../engines/language/topic-segmentation.ts';
+import { buildSegments, type LabelledWord } from '../../engines/speech/transcript-segments.ts';
 
 export interface AudioOutputFeatures {
   transcript: boolean;

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { StorageRouter } from '../store/open-storage.ts';
+import type { StorageRouter } from '../../engines/storage/open-storage.ts';
 
 /** One input asset of a job: its index (the output folder name) and URI. */
 export interface ManifestEntry {

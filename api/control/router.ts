@@ -22,8 +22,8 @@ import {
   UpdateProjectRequest,
 } from '../../schemas/control-plane.ts';
 import { BdaError } from '../../schemas/errors.ts';
-import { resolveBlueprint } from './resolve.ts';
-import { ControlPlaneStore } from './store.ts';
+import { resolveBlueprint } from '../../control-plane/resolve.ts';
+import { ControlPlaneStore } from '../../control-plane/store.ts';
 
 export interface ControlPlaneContext {
   config: QuarryConfig;

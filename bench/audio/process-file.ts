@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createAudioActivities } from '../../activities/audio/index.ts';
-import { openStorage } from '../../activities/store/open-storage.ts';
+import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
+import { openStorage } from '../../engines/storage/open-storage.ts';
 import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import {

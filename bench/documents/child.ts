@@ -4,7 +4,7 @@
  * QUARRY_OCR_ENGINE picks the engine; BENCH_KEEP_RESULT=1 includes each result.json; BENCH_DEFAULT_OPTIONS=1
  * uses BDA's default output options instead of words + CSV.
  */
-import { closeOcrEngines } from '../../activities/document/ocr/choose-engine.ts';
+import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
 import { runDocumentDirect } from './run-direct.ts';
 
 const full = {

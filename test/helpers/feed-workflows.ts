@@ -1,6 +1,6 @@
 /** Tiny workflows for the notification-retry and payload-codec integration tests. */
 import { proxyActivities } from '@temporalio/workflow';
-import type { NotifyActivities, SendJobEventInput } from '../../activities/feed/notify.ts';
+import type { NotifyActivities, SendJobEventInput } from '../../activities/notify/notify-activities.ts';
 
 /** Sends one job event with a fast retry policy (the job workflow uses the same call with minutes of backoff). */
 export async function notifyOnce(input: SendJobEventInput): Promise<{ eventId: string; delivered: string[] }> {

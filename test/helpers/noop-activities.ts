@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActivityDeps } from '../../activities/deps.ts';
-import { clientError } from '../../activities/failure.ts';
+import { clientError } from '../../engines/client-error.ts';
 import type { PipelineInput } from '../../schemas/pipeline.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ActivityDeps } from '../../activities/deps.ts';
-import { createNotifyActivities } from '../../activities/feed/notify.ts';
-import { createJobActivities } from '../../activities/job/index.ts';
+import { createNotifyActivities } from '../../activities/notify/notify-activities.ts';
+import { createJobActivities } from '../../activities/job/job-activities.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
 import { createNoopActivities } from './noop-activities.ts';
 

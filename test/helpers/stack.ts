@@ -8,7 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
-import { openStorage, type StorageRouter } from '../../activities/store/open-storage.ts';
+import { openStorage, type StorageRouter } from '../../engines/storage/open-storage.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';

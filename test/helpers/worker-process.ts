@@ -4,7 +4,7 @@
  * QUARRY_WRITE_LOG. Configured from the environment like `quarry worker`.
  */
 import { appendFileSync } from 'node:fs';
-import { openStorage } from '../../activities/store/open-storage.ts';
+import { openStorage } from '../../engines/storage/open-storage.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAudioActivities } from '../../activities/audio/index.ts';
+import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import {

@@ -16,7 +16,7 @@ import {
   InvokeDataAutomationAsyncCommand,
 } from '@aws-sdk/client-bedrock-data-automation-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeOcrEngines } from '../../activities/document/ocr/choose-engine.ts';
+import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
 import { handleControlPlane } from '../../api/control/router.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { publicBlueprintArn } from '../../blueprints/catalog.ts';

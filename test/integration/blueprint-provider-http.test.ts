@@ -9,9 +9,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenAiCompatibleProvider } from '../../activities/generate/openai-compatible.ts';
-import { blueprintFromTextWithProvider } from '../../activities/generate/blueprint-from-text.ts';
-import { fillWithProvider } from '../../activities/shape/provider-fields.ts';
+import { OpenAiCompatibleProvider } from '../../engines/language/openai-compatible.ts';
+import { blueprintFromTextWithProvider } from '../../engines/language/blueprint-from-text.ts';
+import { fillWithProvider } from '../../activities/custom-output/provider-fields.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';
 import { allValues } from '../../blueprints/evidence.ts';
 import { extractFields } from '../../blueprints/extract.ts';
@@ -30,7 +30,7 @@ beforeAll(async () => {
     );
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'activities/generate/serve-openai.ts', '--model', MODEL, '--port', '0'],
+    ['--import', 'tsx', 'engines/language/serve-openai.ts', '--model', MODEL, '--port', '0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

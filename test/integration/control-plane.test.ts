@@ -21,8 +21,8 @@ import {
 } from '@aws-sdk/client-bedrock-data-automation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleControlPlane } from '../../api/control/index.ts';
-import { resolveBlueprint } from '../../api/control/resolve.ts';
-import { resolveProject } from '../../api/control/resolve-project.ts';
+import { resolveBlueprint } from '../../control-plane/resolve.ts';
+import { resolveProject } from '../../control-plane/resolve-project.ts';
 import { CATALOG } from '../../blueprints/catalog.ts';
 import { loadConfig } from '../../schemas/config.ts';
 

@@ -3,9 +3,9 @@ import { existsSync, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileStorage } from '../../activities/store/file-storage.ts';
-import { StorageRouter } from '../../activities/store/open-storage.ts';
-import { parseS3Uri, S3Storage } from '../../activities/store/s3-storage.ts';
+import { FileStorage } from '../../engines/storage/file-storage.ts';
+import { StorageRouter } from '../../engines/storage/open-storage.ts';
+import { parseS3Uri, S3Storage } from '../../engines/storage/s3-storage.ts';
 import { BdaError } from '../../schemas/errors.ts';
 import { type S3TestServer, startS3Server } from '../helpers/s3-server.ts';
 

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { audioFacts, checkAudioLimits, defaultAudioLimits } from '../../activities/audio/audio-limits.ts';
-import { audioFeatures } from '../../activities/audio/audio-features.ts';
-import { decodeArgs } from '../../activities/audio/ffmpeg.ts';
-import { clusterSpeakers } from '../../activities/audio/speaker-clustering.ts';
-import { smoothSpeakerRuns, speakerAt } from '../../activities/audio/speaker-labels.ts';
-import { moderateText } from '../../activities/audio/text-moderation.ts';
-import { segmentTopics } from '../../activities/audio/topic-segmentation.ts';
-import { buildSegments } from '../../activities/audio/transcript-segments.ts';
+import { audioFeatures } from '../../workflows/audio-features.ts';
+import { decodeArgs } from '../../engines/media/ffmpeg.ts';
+import { clusterSpeakers } from '../../engines/speech/speaker-clustering.ts';
+import { smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';
+import { moderateText } from '../../engines/language/text-moderation.ts';
+import { segmentTopics } from '../../engines/language/topic-segmentation.ts';
+import { buildSegments } from '../../engines/speech/transcript-segments.ts';
 import {
   type AsrWord,
   dropHallucinations,
   stitchChunks,
   tokensToWords,
-} from '../../activities/audio/transcript-words.ts';
-import { detectSpeech, planChunks } from '../../activities/audio/voice-activity.ts';
-import { matchIabCategories } from '../../activities/iab/iab-categories.ts';
+} from '../../engines/speech/transcript-words.ts';
+import { detectSpeech, planChunks } from '../../engines/speech/voice-activity.ts';
+import { matchIabCategories } from '../../engines/language/iab-categories.ts';
 import { defaultStandardOutputConfiguration } from '../../schemas/output-configuration.ts';
 
 const tok = (text: string, startMs: number, endMs: number, p = 0.9) => ({ text, startMs, endMs, p });

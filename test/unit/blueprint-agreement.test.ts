@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerateRequest, GenerativeProvider } from '../../activities/generate/provider.ts';
-import { fillWithProvider } from '../../activities/shape/provider-fields.ts';
+import type { GenerateRequest, GenerativeProvider } from '../../engines/language/provider.ts';
+import { fillWithProvider } from '../../activities/custom-output/provider-fields.ts';
 import { agreementOf } from '../../blueprints/agreement.ts';
 import { confidenceOf } from '../../blueprints/confidence.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';

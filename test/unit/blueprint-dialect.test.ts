@@ -83,7 +83,7 @@ describe('blueprint dialect', () => {
   });
 });
 
-import { mergeBlueprintAnswer } from '../../activities/generate/blueprint-from-text.ts';
+import { mergeBlueprintAnswer } from '../../engines/language/blueprint-from-text.ts';
 import { blueprintFromText } from '../../blueprints/from-text.ts';
 
 describe('blueprint from a sentence', () => {

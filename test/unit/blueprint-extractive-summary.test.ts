@@ -5,7 +5,7 @@ import {
   splitSentences,
   summarize,
   words,
-} from '../../activities/generate/extractive-summary.ts';
+} from '../../engines/language/extractive-summary.ts';
 
 const meeting = [
   'The quarterly budget review covered the marketing budget and the engineering budget.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configuredProvider } from '../../activities/generate/configured.ts';
-import { parseJsonAnswer } from '../../activities/generate/openai-compatible.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
+import { parseJsonAnswer } from '../../engines/language/openai-compatible.ts';
 
 describe('generative provider configuration (pure parts; no model server is available offline)', () => {
   it('defaults to no provider and explains a missing URL', () => {
@@ -25,7 +25,7 @@ describe('generative provider configuration (pure parts; no model server is avai
   });
 });
 
-import { converseInput, readConverseOutput } from '../../activities/generate/bedrock-converse.ts';
+import { converseInput, readConverseOutput } from '../../engines/language/bedrock-converse.ts';
 
 describe('Bedrock Converse request/response mapping (pure; no AWS call offline)', () => {
   it('forces a tool call whose input schema is the requested JSON schema', () => {

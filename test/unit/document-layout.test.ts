@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { chooseSource, textLayerQuality } from '../../activities/document/choose-source.ts';
-import { pageNumberOf } from '../../activities/document/layout/classify.ts';
-import { analyseInk } from '../../activities/document/layout/ink.ts';
-import { wordsToLines } from '../../activities/document/layout/lines.ts';
-import { layoutPage } from '../../activities/document/layout/page-layout.ts';
-import { readingOrder } from '../../activities/document/layout/reading-order.ts';
-import { appendRows } from '../../activities/document/layout/table-grid.ts';
-import { findTables } from '../../activities/document/layout/tables.ts';
-import type { Word } from '../../activities/document/page-content.ts';
-import { parseBboxXhtml } from '../../activities/document/text-layer.ts';
-import { parseTesseractTsv } from '../../activities/document/ocr/tsv.ts';
-import { parsePdfInfo } from '../../activities/document/probe.ts';
-import { estimateSkew } from '../../activities/document/preprocess.ts';
+import { chooseSource, textLayerQuality } from '../../engines/document/choose-source.ts';
+import { pageNumberOf } from '../../engines/layout/classify.ts';
+import { analyseInk } from '../../engines/layout/ink.ts';
+import { wordsToLines } from '../../engines/layout/lines.ts';
+import { layoutPage } from '../../engines/layout/page-layout.ts';
+import { readingOrder } from '../../engines/layout/reading-order.ts';
+import { appendRows } from '../../engines/layout/table-grid.ts';
+import { findTables } from '../../engines/layout/tables.ts';
+import type { Word } from '../../engines/layout/page-content.ts';
+import { parseBboxXhtml } from '../../engines/document/text-layer.ts';
+import { parseTesseractTsv } from '../../engines/ocr/tsv.ts';
+import { parsePdfInfo } from '../../engines/document/probe.ts';
+import { estimateSkew } from '../../engines/ocr/preprocess.ts';
 import { H, line, W } from '../fixtures/documents/words.ts';
 
 const page = (words: Word[]) => ({

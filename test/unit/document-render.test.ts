@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TableGrid } from '../../activities/document/layout/table-grid.ts';
-import { documentOptions } from '../../activities/document/output/options.ts';
-import { renderElement, tableCsv, tableHtml, tableMarkdown } from '../../activities/document/output/render.ts';
+import type { TableGrid } from '../../engines/layout/table-grid.ts';
+import { documentOptions } from '../../activities/document/output-options.ts';
+import { renderElement, tableCsv, tableHtml, tableMarkdown } from '../../engines/layout/render.ts';
 
 const grid: TableGrid = {
   rows: 3,

@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDocumentActivities } from '../../activities/document/index.ts';
-import { openStorage } from '../../activities/store/open-storage.ts';
+import { createDocumentActivities } from '../../activities/document/document-activities.ts';
+import { openStorage } from '../../engines/storage/open-storage.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import type { PipelineInput } from '../../schemas/pipeline.ts';
 

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { GenerativeProvider } from '../../activities/generate/provider.ts';
-import type { PageLayout } from '../../activities/document/layout/page-layout.ts';
-import { documentOptions } from '../../activities/document/output/options.ts';
-import { writeDocumentResult } from '../../activities/document/output/write-result.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import type { PageLayout } from '../../engines/layout/page-layout.ts';
+import { documentOptions } from '../../activities/document/output-options.ts';
+import { writeDocumentResult } from '../../activities/document/write-standard-output.ts';
 import { DocumentStandardOutput } from '../../schemas/document-output.ts';
 
 const box = { x0: 0.1, y0: 0.1, x1: 0.9, y1: 0.2 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { wordsToLines } from '../../activities/document/layout/lines.ts';
-import type { TableGrid } from '../../activities/document/layout/table-grid.ts';
-import { findTables } from '../../activities/document/layout/tables.ts';
-import type { Box, Word } from '../../activities/document/page-content.ts';
-import { tableCsv, tableHtml, tableMarkdown } from '../../activities/document/output/render.ts';
+import { wordsToLines } from '../../engines/layout/lines.ts';
+import type { TableGrid } from '../../engines/layout/table-grid.ts';
+import { findTables } from '../../engines/layout/tables.ts';
+import type { Box, Word } from '../../engines/layout/page-content.ts';
+import { tableCsv, tableHtml, tableMarkdown } from '../../engines/layout/render.ts';
 import { H, line, W } from '../fixtures/documents/words.ts';
 
 const page = { widthPt: W, heightPt: H };

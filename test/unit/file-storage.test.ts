@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileStorage } from '../../activities/store/file-storage.ts';
+import { FileStorage } from '../../engines/storage/file-storage.ts';
 import { BdaError } from '../../schemas/errors.ts';
 
 let tmp: string;

@@ -10,7 +10,7 @@ import {
   moderateImage,
   moderationThreshold,
   NOT_COVERED,
-} from '../../activities/image/moderation.ts';
+} from '../../engines/vision/moderation.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { GrayImage } from '../../activities/document/layout/ink.ts';
-import type { OcrPage } from '../../activities/document/ocr/engine.ts';
+import type { GrayImage } from '../../engines/layout/ink.ts';
+import type { OcrPage } from '../../engines/ocr/engine.ts';
 import {
   glyphCoverage,
   MIN_SPARSE_CONFIDENCE,
   mergeSparseWords,
   residualImage,
-} from '../../activities/document/ocr/sparse-fallback.ts';
-import type { Word } from '../../activities/document/page-content.ts';
-import { darkComponents, glyphStats, otsuThreshold } from '../../activities/document/preprocess-glyphs.ts';
+} from '../../engines/ocr/sparse-fallback.ts';
+import type { Word } from '../../engines/layout/page-content.ts';
+import { darkComponents, glyphStats, otsuThreshold } from '../../engines/ocr/preprocess-glyphs.ts';
 import {
   enlargeGray,
   MAX_FACTOR,
@@ -16,7 +16,7 @@ import {
   mapPageBack,
   TARGET_GLYPH_PX,
   upscaleFactor,
-} from '../../activities/document/preprocess-upscale.ts';
+} from '../../engines/ocr/preprocess-upscale.ts';
 
 function blank(width: number, height: number): GrayImage {
   return { width, height, data: new Uint8Array(width * height).fill(255) };

@@ -1,11 +1,11 @@
 /**
- * Silero VAD (activities/audio/silero-vad.ts) on a real speech clip from samples/ between stretches of silence, its
+ * Silero VAD (engines/speech/silero-vad.ts) on a real speech clip from samples/ between stretches of silence, its
  * hysteresis on made-up probabilities, and the engine selection with its fallback to the energy detector.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodePcm } from '../../activities/audio/ffmpeg.ts';
-import { defaultSileroOptions, loadSilero, SILERO_FRAME_MS, sileroRegions } from '../../activities/audio/silero-vad.ts';
+import { decodePcm } from '../../engines/media/ffmpeg.ts';
+import { defaultSileroOptions, loadSilero, SILERO_FRAME_MS, sileroRegions } from '../../engines/speech/silero-vad.ts';
 import {
   DEFAULT_VAD,
   ENERGY_METHOD,
@@ -15,7 +15,7 @@ import {
   sileroEngine,
   sileroMethod,
   type VadEngine,
-} from '../../activities/audio/vad-engine.ts';
+} from '../../engines/speech/vad-engine.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../samples/sample.wav', import.meta.url));
 

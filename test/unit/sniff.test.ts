@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeModality, sniffType } from '../../activities/job/sniff.ts';
+import { routeModality, sniffType } from '../../engines/media/sniff.ts';
 
 const b = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chaptersFromShots, shotsFromCuts, smpte } from '../../activities/video/shots.ts';
+import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
 
 describe('video timeline', () => {
   it('formats SMPTE timecodes', () => {

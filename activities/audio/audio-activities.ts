@@ -1,0 +1,386 @@
+/**
+ * Audio activities (task queue `quarry-audio`): probe → plan chunks (VAD) → transcribe chunks (parallel) →
+ * label speakers → write the BDA audio standard output. Heavy work runs in ffmpeg child processes or on
+ * whisper.cpp's native threads; activities pass URIs and small summaries only (claim check).
+ */
+import { heartbeat as temporalHeartbeat } from '@temporalio/activity';
+import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
+import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
+import type { SegmentResult } from '../../schemas/pipeline.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { clientError } from '../../engines/client-error.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { ToolError } from '../../engines/media/run-tool.ts';
+import { joinUri } from '../../engines/storage/storage.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
+import { audioFeatures } from '../../workflows/audio-features.ts';
+import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
+import { buildAudioOutput } from './audio-output.ts';
+import { decodePcm, decodeStream, ffprobe } from '../../engines/media/ffmpeg.ts';
+import { SpeakerFeatureMeter } from '../../engines/speech/speaker-features.ts';
+import { labelWindows, SPEAKER_METHOD, type SpeakerWindow, smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';
+import { ENGINE, recognize, recognizerOptionsFromEnv } from '../../engines/speech/speech-recognizer.ts';
+import { lexiconModerator, type TextModerator } from '../../engines/language/text-moderation.ts';
+import type { LabelledWord } from '../../engines/speech/transcript-segments.ts';
+import { type AsrWord, stitchChunks } from '../../engines/speech/transcript-words.ts';
+import { ENERGY_METHOD, selectVadEngine } from '../../engines/speech/vad-engine.ts';
+import {
+  type AudioChunk,
+  defaultChunkPlan,
+  FRAME_MS,
+  FrameMeter,
+  planChunks,
+  type SpeechRegion,
+} from '../../engines/speech/voice-activity.ts';
+
+/** The VAD method reported when a plan recorded none (planAudio writes the engine that ran to `vad.json`). */
+export const VAD_METHOD = ENERGY_METHOD;
+
+export interface ProbeAudioInput {
+  assetUri: string;
+}
+
+export interface PlanAudioInput {
+  assetUri: string;
+  workUri: string;
+  durationMs: number;
+  /** [0, 1] to recognise channels separately; undefined to down-mix */
+  channels?: number[];
+  targetChunkMs?: number;
+}
+export interface PlanAudioResult {
+  chunks: AudioChunk[];
+  speechMs: number;
+  regionsUri: string;
+}
+
+export interface TranscribeChunkInput {
+  assetUri: string;
+  workUri: string;
+  chunk: AudioChunk;
+  /** speech regions per channel key (from planAudio), to trim leading/trailing silence and mute pauses */
+  regionsUri?: string;
+}
+export interface TranscribeChunkResult {
+  uri: string;
+  words: number;
+  language: string;
+}
+
+export interface LabelSpeakersInput {
+  assetUri: string;
+  workUri: string;
+  regionsUri: string;
+  channels?: number[];
+}
+export interface LabelSpeakersResult {
+  uri: string;
+  speakers: number;
+}
+
+export interface WriteAudioOutputInput {
+  assetIndex: number;
+  assetUri: string;
+  assetOutputUri: string;
+  workUri: string;
+  facts: AudioFacts;
+  chunks: { chunk: AudioChunk; uri?: string }[];
+  speakersUri?: string;
+  standardOutputConfiguration: StandardOutputConfiguration;
+}
+export interface WriteAudioOutputResult {
+  segment: SegmentResult;
+  stats: Record<string, number>;
+}
+
+/** Heartbeat when running inside an activity; a no-op when called directly (unit tests, benchmarks). */
+function beat(details?: unknown): void {
+  try {
+    temporalHeartbeat(details);
+  } catch {
+    // not in an activity context
+  }
+}
+
+/** Zeroes the samples (16 kHz, starting at `startMs`) that fall in no speech region, with a short fade margin. */
+function muteOutside(pcm: Float32Array, startMs: number, regions: SpeechRegion[]): void {
+  let from = 0;
+  const at = (ms: number) => Math.max(0, Math.min(pcm.length, Math.round(((ms - startMs) * 16000) / 1000)));
+  for (const r of regions) {
+    const a = at(r.startMs - 150);
+    if (a > from) pcm.fill(0, from, a);
+    from = Math.max(from, at(r.endMs + 150));
+  }
+  if (from < pcm.length) pcm.fill(0, from);
+}
+
+function insideSpeech(w: AsrWord, regions: SpeechRegion[]): boolean {
+  return regions.some((r) => w.endMs > r.startMs - 200 && w.startMs < r.endMs + 200);
+}
+
+/** spk_0 is whoever speaks first (after smoothing some labels may have vanished): renumber densely in time order. */
+function renumberSpeakers(words: LabelledWord[]): void {
+  const order = new Map<number, number>();
+  for (const w of [...words].sort((a, b) => a.startMs - b.startMs)) {
+    if (w.speaker !== undefined && !order.has(w.speaker)) order.set(w.speaker, order.size);
+  }
+  for (const w of words) if (w.speaker !== undefined) w.speaker = order.get(w.speaker);
+}
+
+function outputStats(output: AudioStandardOutput, input: WriteAudioOutputInput): Record<string, number> {
+  return {
+    duration_millis: input.facts.durationMs,
+    word_count: output.statistics.word_count,
+    topic_count: output.statistics.topic_count,
+    speaker_count: output.statistics.speaker_count ?? 0,
+    chunks: input.chunks.length,
+  };
+}
+
+function chunkKey(c: AudioChunk): string {
+  return `${c.channel === undefined ? 'mix' : `ch${c.channel}`}-${String(c.index).padStart(4, '0')}`;
+}
+
+function corrupt(e: unknown): Error {
+  if (e instanceof ToolError) {
+    return clientError(
+      'InvalidInput',
+      `the audio could not be decoded (corrupt or unsupported): ${e.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''}`,
+    );
+  }
+  return e as Error;
+}
+
+export interface AudioActivityOptions {
+  moderator?: TextModerator;
+  provider?: GenerativeProvider;
+}
+
+export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOptions = {}) {
+  const { storage } = deps;
+  const moderator = opts.moderator ?? lexiconModerator;
+
+  return {
+    ...createWorkAreaActivities(deps),
+
+    /** ffprobe facts + BDA limits; ClientError on corrupt, empty, too long/short, too many channels. */
+    async probeAudio(input: ProbeAudioInput): Promise<AudioFacts> {
+      const { bytes } = await storage.stat(input.assetUri);
+      if (bytes === 0) throw clientError('InvalidInput', 'the audio file is empty (0 bytes)');
+      const limits = audioLimitsFromEnv();
+      if (bytes > limits.maxBytes) {
+        throw clientError(
+          'LimitExceeded',
+          `audio file is ${(bytes / 1048576).toFixed(0)} MB; the limit is ${(limits.maxBytes / 1048576).toFixed(0)} MB`,
+        );
+      }
+      const probe = await storage
+        .withLocalFile(input.assetUri, (p) => ffprobe(p))
+        .catch((e) => {
+          if (e instanceof ToolError)
+            throw clientError(
+              'InvalidInput',
+              'the file is not readable audio: it is corrupt or of an unsupported format',
+            );
+          throw e;
+        });
+      const facts = audioFacts(probe, bytes);
+      if ('message' in facts) throw clientError(facts.type, facts.message);
+      const violation = checkAudioLimits(facts, limits);
+      if (violation) throw clientError(violation.type, violation.message);
+      return facts;
+    },
+
+    /** Decodes once per channel (streaming, bounded memory), detects speech and plans the chunks. */
+    async planAudio(input: PlanAudioInput): Promise<PlanAudioResult> {
+      const channels = input.channels ?? [undefined];
+      const regionsByChannel: Record<string, SpeechRegion[]> = {};
+      const chunks: AudioChunk[] = [];
+      let speechMs = 0;
+      const vadEngine = await selectVadEngine();
+      await storage.withLocalFile(input.assetUri, async (path) => {
+        for (const channel of channels) {
+          const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
+          const features = new SpeakerFeatureMeter();
+          const vad = vadEngine.stream();
+          const dec = decodeStream(path, { format: 's16le', channel });
+          let n = 0;
+          for await (const buf of dec.stdout) {
+            meter.push(buf as Buffer);
+            features.push(buf as Buffer);
+            await vad.push(buf as Buffer);
+            if (++n % 500 === 0) beat({ channel, decodedMs: meter.levels.length * FRAME_MS });
+          }
+          await dec.done.catch((e) => {
+            throw corrupt(e);
+          });
+          const levels = meter.end();
+          if (levels.length === 0)
+            throw clientError('InvalidInput', 'the audio stream decoded to no samples: it is corrupt or empty');
+          const regions = await vad.end(levels);
+          const key = channel === undefined ? 'mix' : String(channel);
+          regionsByChannel[key] = regions;
+          const durationMs = Math.min(input.durationMs, levels.length * FRAME_MS) || levels.length * FRAME_MS;
+          for (const c of planChunks(regions, Math.max(durationMs, levels.length * FRAME_MS), {
+            ...defaultChunkPlan,
+            targetMs: input.targetChunkMs ?? Number(process.env.QUARRY_AUDIO_CHUNK_MS ?? defaultChunkPlan.targetMs),
+          })) {
+            chunks.push({ ...c, channel });
+            speechMs += c.speechMs;
+          }
+          const blocks = features.end().map((row) => Array.from(row, (v) => Math.round(v * 1000) / 1000));
+          await storage.writeJson(joinUri(input.workUri, `features-${key}.json`), { blocks });
+        }
+      });
+      const regionsUri = joinUri(input.workUri, 'regions.json');
+      await storage.writeJson(regionsUri, regionsByChannel);
+      await storage.writeJson(joinUri(input.workUri, 'vad.json'), { engine: vadEngine.name, method: vadEngine.method });
+      return { chunks, speechMs, regionsUri };
+    },
+
+    /** Recognises one chunk; idempotent (a retry after a worker crash reuses a finished chunk's result). */
+    async transcribeAudioChunk(input: TranscribeChunkInput): Promise<TranscribeChunkResult> {
+      const uri = joinUri(input.workUri, 'chunks', `${chunkKey(input.chunk)}.json`);
+      if (await storage.exists(uri)) {
+        const done = await storage.readJson<{ words: AsrWord[]; language: string }>(uri);
+        return { uri, words: done.words.length, language: done.language };
+      }
+      const opts = recognizerOptionsFromEnv();
+      let c = input.chunk;
+      let regions: SpeechRegion[] = [];
+      if (input.regionsUri) {
+        const all = await storage.readJson<Record<string, SpeechRegion[]>>(input.regionsUri);
+        regions = (all[c.channel === undefined ? 'mix' : String(c.channel)] ?? []).filter(
+          (r) => r.endMs > c.startMs && r.startMs < c.endMs,
+        );
+        if (regions.length) {
+          // recognise from just before the first speech to just after the last: whisper's first-token times are
+          // unreliable after long silence
+          c = {
+            ...c,
+            startMs: Math.max(c.startMs, regions[0].startMs - 300),
+            endMs: Math.min(c.endMs, regions[regions.length - 1].endMs + 300),
+          };
+        }
+      }
+      beat({ chunk: c.index, phase: 'decode' });
+      const pcm = await storage
+        .withLocalFile(input.assetUri, (path) =>
+          decodePcm(path, { startMs: c.startMs, durationMs: c.endMs - c.startMs, channel: c.channel }),
+        )
+        .catch((e) => {
+          throw corrupt(e);
+        });
+      if (regions.length) muteOutside(pcm, c.startMs, regions);
+      const timer = setInterval(() => beat({ chunk: c.index, phase: 'recognise' }), 5_000);
+      try {
+        const r = await recognize(pcm, c.startMs, opts, (segments, lastEndMs) =>
+          beat({ chunk: c.index, segments, lastEndMs }),
+        );
+        // words the recogniser placed where the VAD heard nothing are hallucinations ("you", "Thank you.")
+        const words = regions.length ? r.words.filter((w) => insideSpeech(w, regions)) : r.words;
+        await storage.writeJson(uri, { chunk: input.chunk, engine: r.engine, language: r.language, words });
+        return { uri, words: words.length, language: r.language };
+      } finally {
+        clearInterval(timer);
+      }
+    },
+
+    /** Clusters the acoustic features of speech windows into speakers (≤ 30). */
+    async labelSpeakers(input: LabelSpeakersInput): Promise<LabelSpeakersResult> {
+      const regions = await storage.readJson<Record<string, SpeechRegion[]>>(input.regionsUri);
+      const channels = input.channels ?? [undefined];
+      const perChannel = [];
+      for (const channel of channels) {
+        const key = channel === undefined ? 'mix' : String(channel);
+        const { blocks } = await storage.readJson<{ blocks: number[][] }>(
+          joinUri(input.workUri, `features-${key}.json`),
+        );
+        perChannel.push({
+          channel: channel ?? 0,
+          blocks: blocks.map((b) => Float32Array.from(b)),
+          regions: regions[key] ?? [],
+        });
+      }
+      beat({ phase: 'cluster' });
+      const { windows, speakers } = labelWindows(perChannel);
+      const uri = joinUri(input.workUri, 'speakers.json');
+      await storage.writeJson(uri, { method: SPEAKER_METHOD, speakers, windows });
+      return { uri, speakers };
+    },
+
+    /** Stitches the chunks, labels words, builds and validates the output, writes result.json. */
+    async writeAudioOutput(input: WriteAudioOutputInput): Promise<WriteAudioOutputResult> {
+      const standardOutputUri = joinUri(input.assetOutputUri, 'standard_output', 0, 'result.json');
+      const firstChunk = input.chunks.find((c) => c.uri)?.uri;
+      if (firstChunk && !(await storage.exists(firstChunk)) && (await storage.exists(standardOutputUri))) {
+        // a retry after the output was written and the scratch files removed: report what was written
+        const done = await storage.readJson<AudioStandardOutput>(standardOutputUri);
+        return { segment: { segmentIndex: 0, standardOutputUri }, stats: outputStats(done, input) };
+      }
+      const features = audioFeatures(input.standardOutputConfiguration);
+      const byChannel = new Map<number | undefined, { ownStartMs: number; ownEndMs: number; words: AsrWord[] }[]>();
+      const languages = new Map<string, number>();
+      for (const { chunk, uri } of input.chunks) {
+        const list = byChannel.get(chunk.channel) ?? [];
+        let words: AsrWord[] = [];
+        if (uri) {
+          const r = await storage.readJson<{ words: AsrWord[]; language: string }>(uri);
+          words = r.words;
+          languages.set(r.language, (languages.get(r.language) ?? 0) + words.length);
+        }
+        list.push({ ownStartMs: chunk.ownStartMs, ownEndMs: chunk.ownEndMs, words });
+        byChannel.set(chunk.channel, list);
+      }
+      let windows: SpeakerWindow[] = [];
+      let speakerCount = 0;
+      if (input.speakersUri) {
+        const s = await storage.readJson<{ windows: SpeakerWindow[]; speakers: number }>(input.speakersUri);
+        windows = s.windows;
+        speakerCount = s.speakers;
+      }
+      const words: LabelledWord[] = [];
+      for (const [channel, chunks] of byChannel) {
+        let labelled: LabelledWord[] = stitchChunks(chunks).map((w) => ({
+          ...w,
+          channel,
+          ...(features.speakers
+            ? { speaker: windows.length ? speakerAt(windows, channel ?? 0, (w.startMs + w.endMs) / 2) : 0 }
+            : {}),
+        }));
+        if (features.speakers) labelled = smoothSpeakerRuns(labelled);
+        words.push(...labelled);
+      }
+      if (features.speakers) renumberSpeakers(words);
+      const language =
+        [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? recognizerOptionsFromEnv().language;
+      const vadUri = joinUri(input.workUri, 'vad.json');
+      const vadMethod = (await storage.exists(vadUri))
+        ? (await storage.readJson<{ method: string }>(vadUri)).method
+        : VAD_METHOD;
+      const output = await buildAudioOutput({
+        assetIndex: input.assetIndex,
+        assetUri: input.assetUri,
+        facts: input.facts,
+        words,
+        language: language === 'auto' ? 'en' : language,
+        features: { ...features, channels: features.channels && input.facts.channels === 2 },
+        methods: { speechRecognition: ENGINE, voiceActivity: vadMethod, speakerLabeling: SPEAKER_METHOD },
+        speakerCount,
+        chunks: input.chunks.length,
+        moderator,
+        provider: opts.provider,
+      });
+      await storage.writeJson(standardOutputUri, output);
+      // the scratch files are not part of the output
+      for await (const o of storage.list(input.workUri.endsWith('/') ? input.workUri : `${input.workUri}/`))
+        await storage.delete(o.uri).catch(() => {});
+      return {
+        segment: { segmentIndex: 0, standardOutputUri },
+        stats: outputStats(output, input),
+      };
+    },
+  };
+}
+
+export type AudioActivities = ReturnType<typeof createAudioActivities>;

@@ -1,0 +1,246 @@
+/**
+ * DOCUMENT activities (task queue quarry-document). The pipeline (workflows/document.ts) calls:
+ *   prepareDocument  → sniff-independent probe, limits, DOCX → PDF; returns the plan (page groups)
+ *   extractPageGroup → per page: text layer or OCR, figures, layout; one JSON per page in the work area;
+ *                      heartbeats `{ next }` so a retry resumes at the next unfinished page
+ *   writeDocumentOutput → streams the pages into standard_output/0/result.json (+ assets) and cleans up
+ */
+import { createReadStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { PipelineInput } from '../../schemas/pipeline.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { clientError } from '../../engines/client-error.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { ToolError } from '../../engines/media/run-tool.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
+import { joinUri } from '../../engines/storage/storage.ts';
+import { activityContext, heartbeat } from '../activity-context.ts';
+import { convertDocxToPdf } from '../../engines/document/convert-docx.ts';
+import {
+  type ExtractedPage,
+  extractImagePage,
+  extractPdfPage,
+  type PageSourceContext,
+  rasterizeGroupForAnalysis,
+} from '../../engines/document/extract-page.ts';
+import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
+import { documentLimits } from '../../engines/document/limits.ts';
+import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
+import { ocrConcurrency } from '../../engines/ocr/slots.ts';
+import { documentOptions } from './output-options.ts';
+import { writeDocumentResult } from './write-standard-output.ts';
+import { probeImage, probePdf } from '../../engines/document/probe.ts';
+import { readTextLayer } from '../../engines/document/text-layer.ts';
+
+export const DocumentPlan = z.object({
+  sourceUri: z.string(),
+  kind: z.enum(['PDF', 'IMAGE']),
+  fileType: z.string(),
+  pageCount: z.number().int().positive(),
+  workUri: z.string(),
+  groups: z.array(z.tuple([z.number().int(), z.number().int()])),
+  groupsInFlight: z.number().int().positive(),
+});
+export type DocumentPlan = z.infer<typeof DocumentPlan>;
+
+export interface PageGroupRequest {
+  plan: DocumentPlan;
+  /** 0-based, inclusive */
+  first: number;
+  last: number;
+  assetsUri?: string;
+}
+
+const IMAGE_TYPES = new Set(['PNG', 'JPEG', 'TIFF']);
+const pad = (n: number) => String(n).padStart(5, '0');
+export const standardOutputDir = (input: Pick<PipelineInput, 'assetOutputUri'>) =>
+  joinUri(input.assetOutputUri, 'standard_output', 0);
+
+export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
+  const { storage } = deps;
+  const workArea = createWorkAreaActivities(deps);
+
+  async function prepareDocument(input: PipelineInput): Promise<DocumentPlan> {
+    const limits = documentLimits();
+    const fileType = input.asset.fileType.toUpperCase();
+    const workUri = joinUri(input.assetOutputUri, '.work', 'document');
+    const bytes = input.asset.bytes || (await storage.stat(input.assetUri)).bytes;
+    if (bytes > limits.maxBytes)
+      throw clientError(
+        'LimitExceeded',
+        `the file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${(limits.maxBytes / 1048576).toFixed(0)} MB (QUARRY_DOC_MAX_BYTES)`,
+      );
+    if (!bytes) throw clientError('InvalidInput', 'the file is empty');
+    let sourceUri = input.assetUri;
+    let kind: 'PDF' | 'IMAGE';
+    let pageCount: number;
+    if (fileType === 'PDF') {
+      ({ kind, pageCount } = await storage.withLocalFile(input.assetUri, (p) => probePdf(p, limits)));
+    } else if (fileType === 'DOCX') {
+      sourceUri = joinUri(workUri, 'converted.pdf');
+      ({ kind, pageCount } = await storage.withLocalFile(input.assetUri, async (p) => {
+        const { pdfPath, cleanup } = await convertDocxToPdf(p, activityContext()?.cancellationSignal);
+        try {
+          const probe = await probePdf(pdfPath, limits);
+          await storage.write(sourceUri, createReadStream(pdfPath), 'application/pdf');
+          return probe;
+        } finally {
+          await cleanup();
+        }
+      }));
+    } else if (IMAGE_TYPES.has(fileType)) {
+      ({ kind, pageCount } = await storage.withLocalFile(input.assetUri, (p) => probeImage(p, limits)));
+    } else {
+      throw clientError(
+        'UnsupportedMediaType',
+        `the document pipeline does not read ${fileType} files (PDF, PNG, JPEG, TIFF, DOCX)`,
+      );
+    }
+    const groups: [number, number][] = [];
+    for (let f = 0; f < pageCount; f += limits.pageGroupSize)
+      groups.push([f, Math.min(pageCount, f + limits.pageGroupSize) - 1]);
+    return { sourceUri, kind, fileType, pageCount, workUri, groups, groupsInFlight: limits.maxGroupsInFlight };
+  }
+
+  async function extractPageGroup(
+    req: PageGroupRequest,
+  ): Promise<{ pages: number; ocrPages: number; resumedAt: number }> {
+    const { plan } = req;
+    const actx = activityContext();
+    const resumed = (actx?.info.heartbeatDetails as { next?: number } | undefined)?.next;
+    const startAt = typeof resumed === 'number' && resumed > req.first ? resumed : req.first;
+    const signal = actx?.cancellationSignal;
+    const engine = await defaultOcrEngine();
+    let ocrPages = 0;
+    await storage.withLocalFile(plan.sourceUri, async (localPath) => {
+      const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-pages-'));
+      try {
+        const ctx: PageSourceContext = {
+          kind: plan.kind,
+          path: localPath,
+          tmpDir,
+          limits: documentLimits(),
+          engine,
+          psm: Number(process.env.QUARRY_OCR_PSM) || 3,
+          signal,
+          saveCrop: req.assetsUri
+            ? async (name, png) => (await storage.write(joinUri(req.assetsUri as string, name), png, 'image/png')).uri
+            : undefined,
+        };
+        const [layers, analysis] = await Promise.all([
+          plan.kind === 'PDF' ? readTextLayer(localPath, startAt + 1, req.last + 1, signal) : [],
+          plan.kind === 'PDF'
+            ? rasterizeGroupForAnalysis(localPath, startAt + 1, req.last + 1, tmpDir, signal)
+            : new Map<number, string>(),
+        ]).catch((e) => {
+          throw asInputError(e, `pages ${startAt + 1}-${req.last + 1}`);
+        });
+        const done = new Set<number>();
+        let next = startAt;
+        const one = async (i: number) => {
+          let page: ExtractedPage;
+          try {
+            page =
+              plan.kind === 'PDF'
+                ? await extractPdfPage(
+                    ctx,
+                    i,
+                    layers[i - startAt] ?? { widthPt: 612, heightPt: 792, words: [] },
+                    analysis.get(i + 1),
+                  )
+                : await extractImagePage(ctx, i);
+          } catch (e) {
+            throw asInputError(e, `page ${i + 1}`);
+          }
+          if (page.source === 'OCR') ocrPages++;
+          const layout = layoutPage(page, { isFirstPage: i === 0 });
+          await storage.writeJson(joinUri(plan.workUri, 'pages', `${pad(i)}.json`), {
+            layout,
+            figureCrops: page.figureCrops,
+          });
+          done.add(i);
+          while (done.has(next)) next++;
+          heartbeat({ next, of: plan.pageCount });
+        };
+        // pages of the group in order, as many at once as there are OCR slots
+        const width = Math.max(1, Math.min(ocrConcurrency(), 4));
+        let cursor = startAt;
+        await Promise.all(
+          Array.from({ length: width }, async () => {
+            while (cursor <= req.last) {
+              const i = cursor++;
+              await one(i);
+            }
+          }),
+        );
+      } finally {
+        await fs.rm(tmpDir, { recursive: true, force: true });
+      }
+    });
+    return { pages: req.last - req.first + 1, ocrPages, resumedAt: startAt };
+  }
+
+  async function writeDocumentOutput(args: {
+    input: PipelineInput;
+    plan: DocumentPlan;
+  }): Promise<{ uri: string; stats: Record<string, number> }> {
+    const { input, plan } = args;
+    const options = documentOptions(input.standardOutputConfiguration.document, input.sync);
+    const outDir = standardOutputDir(input);
+    const figureCrops = new Map<number, (string | undefined)[]>();
+    async function* pages(): AsyncIterable<PageLayout> {
+      for (let i = 0; i < plan.pageCount; i++) {
+        const stored = await storage.readJson<{ layout: PageLayout; figureCrops: (string | undefined)[] }>(
+          joinUri(plan.workUri, 'pages', `${pad(i)}.json`),
+        );
+        figureCrops.set(i, stored.figureCrops);
+        if (i % 50 === 0) heartbeat({ writing: i });
+        yield stored.layout;
+        figureCrops.delete(i - 1);
+      }
+    }
+    const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
+    const { file, stats, cleanup } = await writeDocumentResult(pages(), {
+      assetId: String(input.assetIndex),
+      fileType: plan.fileType,
+      s3: s3 ? { bucket: s3[1], key: s3[2] } : undefined,
+      pageCount: plan.pageCount,
+      options,
+      provider: deps.provider ?? configuredProvider() ?? undefined,
+      figureCrops,
+      saveAsset: options.additionalFiles
+        ? async (name, body, type) => (await storage.write(joinUri(outDir, 'assets', name), body, type)).uri
+        : undefined,
+    });
+    try {
+      const uri = joinUri(outDir, 'result.json');
+      await storage.write(uri, createReadStream(file), 'application/json');
+      return { uri, stats };
+    } finally {
+      await cleanup();
+    }
+  }
+
+  /** Removes the work area (page JSONs, converted DOCX); best effort. */
+  async function cleanDocumentWork(args: { workUri: string }): Promise<void> {
+    await workArea.removeWorkArea(args);
+  }
+
+  return { prepareDocument, extractPageGroup, writeDocumentOutput, cleanDocumentWork };
+}
+
+/** A poppler failure on a file that passed the probe is a damaged page: the same input fails the same way. */
+function asInputError(e: unknown, where: string): unknown {
+  if (e instanceof ToolError && e.code !== null && /^pdf/.test(e.tool))
+    return clientError(
+      'InvalidInput',
+      `${where} could not be read (damaged PDF): ${e.stderr.trim().split('\n')[0].slice(0, 200)}`,
+    );
+  return e;
+}
+
+export type DocumentActivities = ReturnType<typeof createDocumentActivities>;
+export { ocrEngine };

@@ -1,0 +1,192 @@
+import type { PipelineInput } from '../../schemas/pipeline.ts';
+import { FFMPEG, ffprobe } from '../../engines/media/ffmpeg.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { clientError } from '../../engines/client-error.ts';
+import { runTool, ToolError } from '../../engines/media/run-tool.ts';
+import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
+
+const rate = (r?: string) => {
+  const [n, d] = (r ?? '0/1').split('/').map(Number);
+  return d ? n / d : 0;
+};
+
+/** BDA limits for video (reference §1.13), configurable. */
+const limits = () => ({
+  maxMs: Number(process.env.QUARRY_VIDEO_MAX_MINUTES ?? 240) * 60_000,
+  maxBytes: Number(process.env.QUARRY_VIDEO_MAX_BYTES ?? 10_240 * 1024 * 1024),
+});
+
+/**
+ * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
+ * child processes). Chapters group shots; frame OCR, moderation, logos, transcript and summaries are not
+ * produced yet and the output says so.
+ */
+export function createVideoActivities(deps: ActivityDeps) {
+  return {
+    async analyzeVideo(
+      input: PipelineInput,
+    ): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
+      const l = limits();
+      if (input.asset.bytes > l.maxBytes)
+        throw clientError(
+          'LimitExceeded',
+          `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`,
+        );
+      return deps.storage.withLocalFile(input.assetUri, async (file) => {
+        const info = await ffprobe(file, { timeoutMs: 120_000 }).catch((e) => {
+          if (e instanceof ToolError)
+            throw clientError(
+              'InvalidInput',
+              `the video cannot be read (corrupt or truncated): ${e.stderr.trim().slice(0, 300)}`,
+            );
+          throw e;
+        });
+        const video = info.streams.find((s) => s.codec_type === 'video');
+        if (!video)
+          throw clientError('InvalidInput', 'the file has no video stream (route it as AUDIO with modalityRouting)');
+        const durationMs = Math.round((info.format.duration ?? 0) * 1000);
+        if (durationMs > l.maxMs)
+          throw clientError(
+            'LimitExceeded',
+            `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`,
+          );
+        const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
+        // scene-change scores, one `pts_time`/`scene_score` pair per cut, printed to stdout
+        const scenes = await runTool(
+          FFMPEG,
+          [
+            '-hide_banner',
+            '-nostats',
+            '-loglevel',
+            'error',
+            '-i',
+            file,
+            '-an',
+            '-vf',
+            "select='gt(scene,0.3)',metadata=print:file=-",
+            '-f',
+            'null',
+            '-',
+          ],
+          { timeoutMs: 30 * 60_000 },
+        );
+        const cuts: { ms: number; score: number }[] = [];
+        let pts: number | undefined;
+        for (const line of scenes.stdout.toString('utf8').split('\n')) {
+          const t = /pts_time:([0-9.]+)/.exec(line);
+          if (t) pts = Number(t[1]) * 1000;
+          const sc = /lavfi\.scene_score=([0-9.]+)/.exec(line);
+          if (sc && pts !== undefined) cuts.push({ ms: pts, score: Number(sc[1]) });
+        }
+        const shots = shotsFromCuts(cuts, durationMs, fps);
+        const chapters = chaptersFromShots(shots).map((idx, ci) => {
+          for (const i of idx) shots[i].chapter_indices = [ci];
+          const first = shots[idx[0]];
+          const last = shots[idx[idx.length - 1]];
+          return {
+            chapter_index: ci,
+            start_timecode_smpte: first.start_timecode_smpte,
+            end_timecode_smpte: last.end_timecode_smpte,
+            start_timestamp_millis: first.start_timestamp_millis,
+            end_timestamp_millis: last.end_timestamp_millis,
+            start_frame_index: first.start_frame_index,
+            end_frame_index: last.end_frame_index,
+            duration_millis: last.end_timestamp_millis - first.start_timestamp_millis,
+            shot_indices: idx,
+          };
+        });
+        const result = {
+          metadata: {
+            asset_id: String(input.assetIndex),
+            semantic_modality: 'VIDEO',
+            uri: input.assetUri,
+            format: info.format.format_long_name,
+            frame_rate: Math.round(fps * 1000) / 1000,
+            codec: video.codec_name,
+            duration_millis: durationMs,
+            duration_smpte: smpte(durationMs, fps),
+            frame_width: video.width,
+            frame_height: video.height,
+          },
+          video: {},
+          shots,
+          chapters,
+          statistics: { shot_count: shots.length, chapter_count: chapters.length },
+          quarry_capabilities: {
+            shots: 'ffmpeg scene-change detection (threshold 0.3)',
+            chapters: 'consecutive shots grouped to at least 30 s',
+            not_generated: [
+              'TRANSCRIPT',
+              'TEXT_DETECTION',
+              'CONTENT_MODERATION',
+              'LOGOS',
+              'VIDEO_SUMMARY',
+              'CHAPTER_SUMMARY',
+              'IAB',
+            ],
+            reason: 'frame OCR, visual moderation, logos and chapter summaries are not implemented yet for video',
+          },
+        };
+        const uri = `${input.assetOutputUri}/standard_output/0/result.json`;
+        await deps.storage.writeJson(uri, result);
+        return { uri, shots: shots.length, durationMs, hasAudio: info.streams.some((st) => st.codec_type === 'audio') };
+      });
+    },
+
+    /**
+     * Puts the audio track's transcript (from the audio pipeline) into the video output: the full
+     * transcript with speaker labels, each chapter's audio segments, the audio summary as the video summary.
+     */
+    async attachTranscript(input: { videoUri: string; audioUri?: string; note?: string }): Promise<void> {
+      const video = await deps.storage.readJson<VideoResult>(input.videoUri);
+      const caps = video.quarry_capabilities;
+      if (input.audioUri) {
+        const audio = await deps.storage.readJson<AudioPart>(input.audioUri);
+        const segs = audio.audio_segments ?? [];
+        video.video.transcript = {
+          representation: { text: segs.map((g) => `[${g.speaker?.speaker_label ?? 'spk_0'}]: ${g.text}`).join('\n') },
+        };
+        if (audio.audio?.summary) video.video.summary = audio.audio.summary;
+        for (const ch of video.chapters) {
+          ch.audio_segments = segs
+            .filter(
+              (g) =>
+                g.end_timestamp_millis > ch.start_timestamp_millis &&
+                g.start_timestamp_millis < ch.end_timestamp_millis,
+            )
+            .map((g) => ({
+              start_timestamp_millis: g.start_timestamp_millis,
+              end_timestamp_millis: g.end_timestamp_millis,
+              text: g.text,
+              ...(g.speaker ? { speaker: g.speaker } : {}),
+            }));
+        }
+        video.statistics.speaker_count = new Set(segs.map((g) => g.speaker?.speaker_label).filter(Boolean)).size;
+        caps.transcript = 'the audio pipeline on the audio track (whisper.cpp; see the audio output docs)';
+        caps.not_generated = caps.not_generated.filter(
+          (t) => t !== 'TRANSCRIPT' && (!audio.audio?.summary || t !== 'VIDEO_SUMMARY'),
+        );
+      } else if (input.note) {
+        caps.transcript = input.note;
+      }
+      await deps.storage.writeJson(input.videoUri, video);
+    },
+  };
+}
+
+interface VideoResult {
+  video: { transcript?: { representation: { text: string } }; summary?: string };
+  chapters: { start_timestamp_millis: number; end_timestamp_millis: number; audio_segments?: unknown[] }[];
+  statistics: Record<string, number>;
+  quarry_capabilities: { not_generated: string[]; transcript?: string };
+}
+interface AudioPart {
+  audio?: { summary?: string };
+  audio_segments?: {
+    text: string;
+    start_timestamp_millis: number;
+    end_timestamp_millis: number;
+    speaker?: { speaker_label: string };
+  }[];
+}
+export type VideoActivities = ReturnType<typeof createVideoActivities>;
