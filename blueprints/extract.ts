@@ -14,7 +14,7 @@ import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
 import { unionBox } from './layout.ts';
 import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
 import { type KeyValuePair, keyValuePairs } from './pairs.ts';
-import { extractTable } from './tables.ts';
+import { extractTable } from './table-fields.ts';
 
 export interface ExtractOptions {
   /** read numeric dates month-first (US) */

@@ -17,7 +17,7 @@ import { createStack } from '../test/helpers/stack.ts';
 import { startDevServer } from '../test/helpers/temporal-server.ts';
 import { type RecordedHistory, replayDataConverter } from '../test/histories/replay-converter.ts';
 import { jobWorkflowId } from '../api/job-id.ts';
-import { installRuntime } from '../worker/runtime.ts';
+import { installRuntime } from '../worker/temporal-runtime.ts';
 
 installRuntime('ERROR'); // before the test server, which would otherwise install a chatty default runtime
 const OUT = path.resolve(import.meta.dirname, '../test/histories');

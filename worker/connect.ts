@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createDataConverter } from '../codecs/data-converter.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
-import { installRuntime } from './runtime.ts';
+import { installRuntime } from './temporal-runtime.ts';
 
 /** Connections to the configured Temporal (dev server, self-hosted cluster, or Cloud with TEMPORAL_API_KEY + TLS). */
 function connectionOptions() {

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
-import { installRuntime } from './runtime.ts';
-import { activitySlots, queueRateLimit } from './slots.ts';
+import { installRuntime } from './temporal-runtime.ts';
+import { activitySlots, queueRateLimit } from './queue-slots.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 

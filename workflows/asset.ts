@@ -17,7 +17,7 @@ import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, 
 import { classifyFailure } from './failure-info.ts';
 import { pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
-import { releaseSlotSignal, slotGrantedSignal } from './slots.ts';
+import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,

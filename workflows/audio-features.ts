@@ -3,7 +3,7 @@ import {
   defaultStandardOutputConfiguration,
   type StandardOutputConfiguration,
 } from '../schemas/output-configuration.ts';
-import type { AudioOutputFeatures } from '../activities/audio/audio-output.ts';
+import type { AudioOutputFeatures } from '../activities/audio/assemble-audio-output.ts';
 
 export function audioFeatures(config: StandardOutputConfiguration | undefined): AudioOutputFeatures {
   const audio = config?.audio ?? defaultStandardOutputConfiguration.audio!;

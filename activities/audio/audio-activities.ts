@@ -15,7 +15,7 @@ import { joinUri } from '../../engines/storage/storage.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { audioFeatures } from '../../workflows/audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
-import { buildAudioOutput } from './audio-output.ts';
+import { buildAudioOutput } from './assemble-audio-output.ts';
 import { decodePcm, decodeStream, ffprobe } from '../../engines/media/ffmpeg.ts';
 import { SpeakerFeatureMeter } from '../../engines/speech/speaker-features.ts';
 import { labelWindows, SPEAKER_METHOD, type SpeakerWindow, smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';

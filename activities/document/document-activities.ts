@@ -29,7 +29,7 @@ import {
 import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
 import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
-import { ocrConcurrency } from '../../engines/ocr/slots.ts';
+import { ocrConcurrency } from '../../engines/ocr/ocr-slots.ts';
 import { documentOptions } from './output-options.ts';
 import { writeDocumentResult } from './write-standard-output.ts';
 import { probeImage, probePdf } from '../../engines/document/probe.ts';

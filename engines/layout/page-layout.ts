@@ -8,7 +8,7 @@ import { classifyBlock, detectPageNumber, type TextSubType } from './classify.ts
 import { isListMarker, type Line, median, wordsToLines } from './lines.ts';
 import { readingOrder } from './reading-order.ts';
 import type { TableGrid } from './table-grid.ts';
-import { findTables } from './tables.ts';
+import { findTables } from './detect-tables.ts';
 
 export type LayoutElement =
   | { type: 'TEXT'; subType: TextSubType; box: Box; lines: LayoutLine[] }

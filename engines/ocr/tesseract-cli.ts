@@ -2,7 +2,7 @@
 import { runTool } from '../media/run-tool.ts';
 import { recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
-import { ocrConcurrency, Slots } from './slots.ts';
+import { ocrConcurrency, Slots } from './ocr-slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
 
 export class TesseractCliEngine implements OcrEngine {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
-import { ocrConcurrency } from './slots.ts';
+import { ocrConcurrency } from './ocr-slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
 
 const require = createRequire(import.meta.url);

@@ -9,7 +9,7 @@ import type { NoopActivities } from './noop-activities.ts';
 
 export { assetWorkflow } from '../../workflows/asset.ts';
 export { jobWorkflow } from '../../workflows/job.ts';
-export { modalitySlots } from '../../workflows/slots.ts';
+export { modalitySlots } from '../../workflows/modality-slots.ts';
 
 const queues = { DOCUMENT: TaskQueue.document, IMAGE: TaskQueue.image, AUDIO: TaskQueue.audio, VIDEO: TaskQueue.video };
 

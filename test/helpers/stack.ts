@@ -12,7 +12,7 @@ import { openStorage, type StorageRouter } from '../../engines/storage/open-stor
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
-import { installRuntime } from '../../worker/runtime.ts';
+import { installRuntime } from '../../worker/temporal-runtime.ts';
 import { type RunningWorkers, startWorkers } from '../../worker/start.ts';
 import { createNamespace } from './temporal-server.ts';
 

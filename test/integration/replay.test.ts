@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
-import { installRuntime } from '../../worker/runtime.ts';
+import { installRuntime } from '../../worker/temporal-runtime.ts';
 import { noopWorkflowsPath } from '../helpers/orchestration-activities.ts';
 import { type RecordedHistory, recordedHistories, replayDataConverter } from '../histories/replay-converter.ts';
 

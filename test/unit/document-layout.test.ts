@@ -6,7 +6,7 @@ import { wordsToLines } from '../../engines/layout/lines.ts';
 import { layoutPage } from '../../engines/layout/page-layout.ts';
 import { readingOrder } from '../../engines/layout/reading-order.ts';
 import { appendRows } from '../../engines/layout/table-grid.ts';
-import { findTables } from '../../engines/layout/tables.ts';
+import { findTables } from '../../engines/layout/detect-tables.ts';
 import type { Word } from '../../engines/layout/page-content.ts';
 import { parseBboxXhtml } from '../../engines/document/text-layer.ts';
 import { parseTesseractTsv } from '../../engines/ocr/tsv.ts';

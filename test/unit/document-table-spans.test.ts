@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wordsToLines } from '../../engines/layout/lines.ts';
 import type { TableGrid } from '../../engines/layout/table-grid.ts';
-import { findTables } from '../../engines/layout/tables.ts';
+import { findTables } from '../../engines/layout/detect-tables.ts';
 import type { Box, Word } from '../../engines/layout/page-content.ts';
 import { tableCsv, tableHtml, tableMarkdown } from '../../engines/layout/render.ts';
 import { H, line, W } from '../fixtures/documents/words.ts';
