@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { AudioActivities, TranscribeChunkResult } from '../activities/audio/audio-activities.ts';
 import type { WorkAreaActivities } from '../activities/work-area.ts';
-import { audioFeatures } from './audio-features.ts';
+import { audioFeatures } from '../schemas/audio-features.ts';
 import type { AudioChunk } from '../engines/speech/voice-activity.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';

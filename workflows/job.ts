@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { NotifyActivities } from '../activities/notify/notify-activities.ts';
-import { buildJobEvent } from './job-event.ts';
+import { buildJobEvent } from '../schemas/job-event.ts';
 import type { JobStatus } from '../schemas/job-status.ts';
 import type { AssetOutcome, JobInput, JobProgress, JobResult } from '../schemas/job.ts';
 import { TaskQueue } from '../schemas/modality.ts';

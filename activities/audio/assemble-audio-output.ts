@@ -15,17 +15,7 @@ import type { AudioFacts } from './audio-limits.ts';
 import { MODERATION_CATEGORIES, type ModerationScores, type TextModerator } from '../../engines/language/text-moderation.ts';
 import { segmentTopics, TOPIC_METHOD } from '../../engines/language/topic-segmentation.ts';
 import { buildSegments, type LabelledWord } from '../../engines/speech/transcript-segments.ts';
-
-export interface AudioOutputFeatures {
-  transcript: boolean;
-  speakers: boolean;
-  channels: boolean;
-  audioModeration: boolean;
-  topicModeration: boolean;
-  audioSummary: boolean;
-  topicSummary: boolean;
-  iab: boolean;
-}
+import type { AudioOutputFeatures } from '../../schemas/audio-features.ts';
 
 export interface BuildAudioOutputInput {
   assetIndex: number;

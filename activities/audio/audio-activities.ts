@@ -13,7 +13,7 @@ import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
 import { joinUri } from '../../engines/storage/storage.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
-import { audioFeatures } from '../../workflows/audio-features.ts';
+import { audioFeatures } from '../../schemas/audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
 import { buildAudioOutput } from './assemble-audio-output.ts';
 import { decodePcm, decodeStream, ffprobe } from '../../engines/media/ffmpeg.ts';

@@ -3,7 +3,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActivityDeps } from '../deps.ts';
-import { JobEvent } from '../../workflows/job-event.ts';
+import { JobEvent } from '../../schemas/job-event.ts';
 
 export const SendJobEventInput = z.object({ event: JobEvent, urls: z.array(z.string()) });
 export type SendJobEventInput = z.infer<typeof SendJobEventInput>;

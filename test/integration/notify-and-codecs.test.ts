@@ -5,7 +5,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.ts';
-import { buildJobEvent } from '../../workflows/job-event.ts';
+import { buildJobEvent } from '../../schemas/job-event.ts';
 import { createNotifyActivities } from '../../activities/notify/notify-activities.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../codecs/encryption-codec.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audioFacts, checkAudioLimits, defaultAudioLimits } from '../../activities/audio/audio-limits.ts';
-import { audioFeatures } from '../../workflows/audio-features.ts';
+import { audioFeatures } from '../../schemas/audio-features.ts';
 import { decodeArgs } from '../../engines/media/ffmpeg.ts';
 import { clusterSpeakers } from '../../engines/speech/speaker-clustering.ts';
 import { smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';

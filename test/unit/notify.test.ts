@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.ts';
-import { buildJobEvent, JobEvent } from '../../workflows/job-event.ts';
+import { buildJobEvent, JobEvent } from '../../schemas/job-event.ts';
 import { createNotifyActivities, WebhookFailure } from '../../activities/notify/notify-activities.ts';
 import { loadConfig } from '../../schemas/config.ts';
 

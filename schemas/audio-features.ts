@@ -2,8 +2,19 @@
 import {
   defaultStandardOutputConfiguration,
   type StandardOutputConfiguration,
-} from '../schemas/output-configuration.ts';
-import type { AudioOutputFeatures } from '../activities/audio/assemble-audio-output.ts';
+} from './output-configuration.ts';
+
+/** The parts of the audio standard output to produce. */
+export interface AudioOutputFeatures {
+  transcript: boolean;
+  speakers: boolean;
+  channels: boolean;
+  audioModeration: boolean;
+  topicModeration: boolean;
+  audioSummary: boolean;
+  topicSummary: boolean;
+  iab: boolean;
+}
 
 export function audioFeatures(config: StandardOutputConfiguration | undefined): AudioOutputFeatures {
   const audio = config?.audio ?? defaultStandardOutputConfiguration.audio!;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Modality } from '../schemas/modality.ts';
+import { Modality } from './modality.ts';
 
 /**
  * The notification Quarry sends when a job ends: the same JSON Amazon EventBridge delivers for BDA
