@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { joinUri } from '../engines/storage/storage.ts';
+import { jobMetadataUri, jobOutputUri } from '../schemas/output-location.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import {
   describeZodError,
@@ -161,7 +161,7 @@ export async function jobStatus(client: Client, jobId: string, tenant: string) {
   let status: JobStatus = (desc.typedSearchAttributes.get(QuarryStatus) as JobStatus | undefined) ?? 'Created';
   let errorType: string | undefined;
   let errorMessage: string | undefined;
-  let metadataUri = joinUri(memo.outputUri, jobId, 'job_metadata.json');
+  let metadataUri = jobMetadataUri(jobOutputUri(memo.outputUri, jobId));
   const state = desc.status.name;
   if (state === 'COMPLETED') {
     const r: JobResult = await handle.result();

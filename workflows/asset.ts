@@ -18,6 +18,7 @@ import { classifyFailure } from './failure-info.ts';
 import { pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
 import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
+import { assetOutputUri as assetOutputUriOf } from '../schemas/output-location.ts';
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
@@ -49,7 +50,7 @@ export const assetPhaseQuery = defineQuery<AssetPhase>('assetPhase');
  */
 export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
   const { job: j, assetIndex, assetUri } = input;
-  const assetOutputUri = `${input.jobOutputUri}/${assetIndex}`;
+  const assetOutputUri = assetOutputUriOf(input.jobOutputUri, assetIndex);
   let phase: AssetPhase = 'probing';
   setHandler(assetPhaseQuery, () => phase);
   let modality: Modality | null = null;

@@ -18,6 +18,7 @@ import { audioFeatures } from '../schemas/audio-features.ts';
 import type { AudioChunk } from '../engines/speech/voice-activity.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
+import { workAreaUri } from '../schemas/output-location.ts';
 
 const quickOptions = {
   taskQueue: TaskQueue.audio,
@@ -70,7 +71,7 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   const cleansOnFailure = patched('audio-clean-work-on-failure');
   const { quick, long, recognise } = audioActivities(cleansOnFailure);
   const features = audioFeatures(input.standardOutputConfiguration);
-  const workUri = `${input.assetOutputUri.replace(/\/+$/, '')}/_audio_work`;
+  const workUri = workAreaUri(input.assetOutputUri, 'audio');
   const facts = await quick.probeAudio({ assetUri: input.assetUri });
   const channels = features.channels && facts.channels === 2 ? [0, 1] : undefined;
 

@@ -8,6 +8,7 @@ import {
 import type { DocumentActivities } from '../activities/document/document-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
+import { standardOutputAssetsUri } from '../schemas/output-location.ts';
 
 const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
@@ -47,7 +48,7 @@ export async function documentPipeline(input: PipelineInput): Promise<PipelineRe
   const plan = await prepare.prepareDocument(input);
   const assetsUri =
     !input.sync && input.standardOutputConfiguration.document?.outputFormat?.additionalFileFormat.state === 'ENABLED'
-      ? `${input.assetOutputUri.replace(/\/+$/, '')}/standard_output/0/assets`
+      ? standardOutputAssetsUri(input.assetOutputUri)
       : undefined;
   let ocrPages = 0;
   const queue = [...plan.groups];

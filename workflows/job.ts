@@ -24,6 +24,7 @@ import { QuarryModality, QuarryStatus } from '../schemas/search-attributes.ts';
 import { type AssetInput, assetWorkflow } from './asset.ts';
 import { classifyFailure } from './failure-info.ts';
 import { assetStartedSignal } from './signals.ts';
+import { jobMetadataUri, jobOutputUri as jobOutputUriOf, manifestUri } from '../schemas/output-location.ts';
 
 export const jobProgressQuery = defineQuery<JobProgress>('progress');
 
@@ -60,10 +61,10 @@ const PAGE = 500;
  * the final BDA status and send the notification.
  */
 export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<JobResult> {
-  const jobOutputUri = `${input.outputUri.replace(/\/+$/, '')}/${input.jobId}`;
+  const jobOutputUri = jobOutputUriOf(input.outputUri, input.jobId);
   let status: JobStatus = carried?.started ? 'InProgress' : 'Created';
   const state: JobState = carried ?? {
-    manifestUri: `${jobOutputUri}/.quarry/manifest.jsonl`,
+    manifestUri: manifestUri(jobOutputUri),
     total: -1,
     offset: 0,
     finished: 0,
@@ -174,7 +175,7 @@ export async function jobWorkflow(input: JobInput, carried?: JobState): Promise<
     const meta =
       state.total > 0
         ? await job.writeJobMetadata({ jobId: input.jobId, jobOutputUri, totalAssets: state.total, status })
-        : { uri: `${jobOutputUri}/job_metadata.json`, modality: null };
+        : { uri: jobMetadataUri(jobOutputUri), modality: null };
     if (meta.modality) upsertSearchAttributes([{ key: QuarryModality, value: meta.modality }]);
     if (input.notify && input.webhookUrls.length > 0) {
       const event = buildJobEvent({

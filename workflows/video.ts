@@ -3,6 +3,7 @@ import type { VideoActivities } from '../activities/video/video-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { classifyFailure } from './failure-info.ts';
+import { workAreaUri } from '../schemas/output-location.ts';
 
 const video = proxyActivities<VideoActivities>({
   taskQueue: TaskQueue.video,
@@ -22,7 +23,7 @@ export async function videoPipeline(input: PipelineInput): Promise<PipelineResul
   if (r.hasAudio && transcriptOn) {
     try {
       const audio = await executeChild<(i: PipelineInput) => Promise<PipelineResult>>('audioPipeline', {
-        args: [{ ...input, modality: 'AUDIO', assetOutputUri: `${input.assetOutputUri}/.work/audio-track`, blueprints: [] }],
+        args: [{ ...input, modality: 'AUDIO', assetOutputUri: workAreaUri(input.assetOutputUri, 'video-audio-track'), blueprints: [] }],
         workflowId: `${workflowInfo().workflowId}/audio-track`,
         taskQueue: TaskQueue.orchestration,
       });

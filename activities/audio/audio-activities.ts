@@ -11,7 +11,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
-import { joinUri } from '../../engines/storage/storage.ts';
+import { joinUri, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { audioFeatures } from '../../schemas/audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
@@ -311,7 +311,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
 
     /** Stitches the chunks, labels words, builds and validates the output, writes result.json. */
     async writeAudioOutput(input: WriteAudioOutputInput): Promise<WriteAudioOutputResult> {
-      const standardOutputUri = joinUri(input.assetOutputUri, 'standard_output', 0, 'result.json');
+      const standardOutputUri = standardOutputUriOf(input.assetOutputUri);
       const firstChunk = input.chunks.find((c) => c.uri)?.uri;
       if (firstChunk && !(await storage.exists(firstChunk)) && (await storage.exists(standardOutputUri))) {
         // a retry after the output was written and the scratch files removed: report what was written

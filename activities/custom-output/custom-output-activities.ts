@@ -16,7 +16,7 @@ import type { ApplyBlueprintsInput, SegmentResult } from '../../schemas/pipeline
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
-import { joinUri } from '../../engines/storage/storage.ts';
+import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { fillWithProvider } from './provider-fields.ts';
 
 type Json = Record<string, unknown>;
@@ -128,7 +128,7 @@ export function createShapeActivities(deps: ActivityDeps) {
         const index = shaped.length > 1 ? out.length : segment.segmentIndex;
         let standardOutputUri = segment.standardOutputUri;
         if (shaped.length > 1) {
-          standardOutputUri = joinUri(input.assetOutputUri, 'standard_output', index, 'result.json');
+          standardOutputUri = standardOutputUriOf(input.assetOutputUri, index);
           await storage.writeJson(standardOutputUri, standardOutputForPages(standard, part.pageIndices, index));
         }
         if (!part.matched || !part.nodes) {
@@ -158,7 +158,7 @@ export function createShapeActivities(deps: ActivityDeps) {
           rules,
           provider: providerName,
         });
-        const customOutputUri = joinUri(input.assetOutputUri, 'custom_output', index, 'result.json');
+        const customOutputUri = customOutputUriOf(input.assetOutputUri, index);
         await storage.writeJson(customOutputUri, custom);
         out.push({ segmentIndex: index, standardOutputUri, customOutputUri, customOutputStatus: part.status });
         heartbeat({ segment: segment.segmentIndex, part: k });

@@ -16,7 +16,7 @@ import { configuredProvider } from '../../engines/language/configured.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
-import { joinUri } from '../../engines/storage/storage.ts';
+import { joinUri, standardOutputAssetsUri, standardOutputUri, workAreaUri } from '../../schemas/output-location.ts';
 import { activityContext, heartbeat } from '../activity-context.ts';
 import { convertDocxToPdf } from '../../engines/document/convert-docx.ts';
 import {
@@ -56,9 +56,6 @@ export interface PageGroupRequest {
 
 const IMAGE_TYPES = new Set(['PNG', 'JPEG', 'TIFF']);
 const pad = (n: number) => String(n).padStart(5, '0');
-export const standardOutputDir = (input: Pick<PipelineInput, 'assetOutputUri'>) =>
-  joinUri(input.assetOutputUri, 'standard_output', 0);
-
 export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
   const { storage } = deps;
   const workArea = createWorkAreaActivities(deps);
@@ -66,7 +63,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
   async function prepareDocument(input: PipelineInput): Promise<DocumentPlan> {
     const limits = documentLimits();
     const fileType = input.asset.fileType.toUpperCase();
-    const workUri = joinUri(input.assetOutputUri, '.work', 'document');
+    const workUri = workAreaUri(input.assetOutputUri, 'document');
     const bytes = input.asset.bytes || (await storage.stat(input.assetUri)).bytes;
     if (bytes > limits.maxBytes)
       throw clientError(
@@ -189,7 +186,6 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
   }): Promise<{ uri: string; stats: Record<string, number> }> {
     const { input, plan } = args;
     const options = documentOptions(input.standardOutputConfiguration.document, input.sync);
-    const outDir = standardOutputDir(input);
     const figureCrops = new Map<number, (string | undefined)[]>();
     async function* pages(): AsyncIterable<PageLayout> {
       for (let i = 0; i < plan.pageCount; i++) {
@@ -212,11 +208,11 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       provider: deps.provider ?? configuredProvider() ?? undefined,
       figureCrops,
       saveAsset: options.additionalFiles
-        ? async (name, body, type) => (await storage.write(joinUri(outDir, 'assets', name), body, type)).uri
+        ? async (name, body, type) => (await storage.write(joinUri(standardOutputAssetsUri(input.assetOutputUri), name), body, type)).uri
         : undefined,
     });
     try {
-      const uri = joinUri(outDir, 'result.json');
+      const uri = standardOutputUri(input.assetOutputUri);
       await storage.write(uri, createReadStream(file), 'application/json');
       return { uri, stats };
     } finally {

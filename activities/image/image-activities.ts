@@ -21,7 +21,7 @@ import type { Box } from '../../engines/layout/page-content.ts';
 import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
 import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { joinUri } from '../../engines/storage/storage.ts';
+import { standardOutputUri } from '../../schemas/output-location.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
 
 const bbox = (b: Box) => ({ left: b.x0, top: b.y0, width: Math.max(0, b.x1 - b.x0), height: Math.max(0, b.y1 - b.y0) });
@@ -162,7 +162,7 @@ export function createImageActivities(deps: ActivityDeps) {
         lines,
       };
     });
-    const uri = joinUri(input.assetOutputUri, 'standard_output', 0, 'result.json');
+    const uri = standardOutputUri(input.assetOutputUri);
     await storage.writeJson(uri, result.json);
     return { uri, words: result.words, lines: result.lines };
   }

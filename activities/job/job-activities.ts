@@ -8,7 +8,7 @@ import type { OverrideConfiguration } from '../../schemas/output-configuration.t
 import type { ProbedAsset } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { joinUri } from '../../engines/storage/storage.ts';
+import { assetRecordUri, jobMetadataUri } from '../../schemas/output-location.ts';
 import { assetMetadataEntry, jobModality } from './job-metadata.ts';
 import { type ManifestEntry, readManifestPage, writeManifest } from './manifest.ts';
 import { routeModality, sniffType, supportedTypesMessage } from '../../engines/media/sniff.ts';
@@ -16,8 +16,6 @@ import { routeModality, sniffType, supportedTypesMessage } from '../../engines/m
 const run = promisify(execFile);
 
 /** Where a job's files live: `<outputUri>/<jobId>/…` (BDA's layout). */
-export const jobOutputUri = (outputUri: string, jobId: string) => joinUri(outputUri, jobId);
-export const assetRecordUri = (jobOut: string, index: number) => joinUri(jobOut, String(index), '.quarry_asset.json');
 
 async function hasVideoStream(path: string): Promise<boolean | undefined> {
   try {
@@ -147,7 +145,7 @@ export function createJobActivities(deps: ActivityDeps) {
       const body = `${JSON.stringify(head, null, 2).replace(/\n}$/, ',\n  "output_metadata": [\n')}${entries
         .map((e) => `    ${e}`)
         .join(',\n')}\n  ]\n}\n`;
-      const uri = joinUri(input.jobOutputUri, 'job_metadata.json');
+      const uri = jobMetadataUri(input.jobOutputUri);
       await storage.write(uri, body, 'application/json');
       return { uri, modality };
     },

@@ -4,6 +4,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { runTool, ToolError } from '../../engines/media/run-tool.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
+import { standardOutputUri } from '../../schemas/output-location.ts';
 
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
@@ -127,7 +128,7 @@ export function createVideoActivities(deps: ActivityDeps) {
             reason: 'frame OCR, visual moderation, logos and chapter summaries are not implemented yet for video',
           },
         };
-        const uri = `${input.assetOutputUri}/standard_output/0/result.json`;
+        const uri = standardOutputUri(input.assetOutputUri);
         await deps.storage.writeJson(uri, result);
         return { uri, shots: shots.length, durationMs, hasAudio: info.streams.some((st) => st.codec_type === 'audio') };
       });

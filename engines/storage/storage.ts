@@ -35,10 +35,3 @@ export function schemeOf(uri: string): string {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(uri);
   return m ? m[1].toLowerCase() : '';
 }
-
-/** Joins a URI prefix and relative key segments with single slashes. */
-export function joinUri(base: string, ...parts: (string | number)[]): string {
-  let out = base.replace(/\/+$/, '');
-  for (const p of parts) out += `/${String(p).replace(/^\/+/, '')}`;
-  return out;
-}
