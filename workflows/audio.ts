@@ -8,7 +8,6 @@ import {
   type ActivityOptions,
   ActivityCancellationType,
   ApplicationFailure,
-  CancellationScope,
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
@@ -19,6 +18,7 @@ import type { AudioChunk } from '../engines/speech/voice-activity.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
+import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 
 const quickOptions = {
   taskQueue: TaskQueue.audio,
@@ -75,8 +75,7 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   const facts = await quick.probeAudio({ assetUri: input.assetUri });
   const channels = features.channels && facts.channels === 2 ? [0, 1] : undefined;
 
-  const inFlight = new Set<Promise<unknown>>();
-  const transcribe = async () => {
+  const transcribe = async (track: (p: Promise<unknown>) => void) => {
     const plan = await long.planAudio({ assetUri: input.assetUri, workUri, durationMs: facts.durationMs, channels });
     const speech = plan.chunks.filter((c) => c.speechMs > 0);
     const results = new Map<string, TranscribeChunkResult>();
@@ -85,25 +84,12 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
       features.speakers && plan.speechMs > 0
         ? long.labelSpeakers({ assetUri: input.assetUri, workUri, regionsUri: plan.regionsUri, channels })
         : Promise.resolve(undefined);
-    inFlight.add(speakers);
-
-    // sliding window over the chunks
-    let next = 0;
-    const chunks = new Set<Promise<void>>();
-    while (next < speech.length || chunks.size > 0) {
-      while (next < speech.length && chunks.size < WINDOW) {
-        const chunk = speech[next++];
-        const p: Promise<void> = recognise
-          .transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri })
-          .then((r) => {
-            results.set(key(chunk), r);
-            chunks.delete(p);
-          });
-        chunks.add(p);
-        inFlight.add(p);
-      }
-      if (chunks.size) await Promise.race(chunks);
-    }
+    track(speakers);
+    await inWindow(speech, WINDOW, async (chunk) => {
+      const r = recognise.transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri });
+      track(r);
+      results.set(key(chunk), await r);
+    });
 
     const labelled = await speakers;
     const written = await quick.writeAudioOutput({
@@ -119,26 +105,10 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
     return { written, plan };
   };
 
-  let done: Awaited<ReturnType<typeof transcribe>>;
-  if (!cleansOnFailure) done = await transcribe();
-  else {
-    // a failed or cancelled file stops its other activities, waits until they have stopped, and leaves no scratch files
-    const scope = new CancellationScope();
-    try {
-      done = await scope.run(async () => {
-        try {
-          return await transcribe();
-        } catch (err) {
-          scope.cancel();
-          await Promise.allSettled(inFlight);
-          throw err;
-        }
-      });
-    } catch (err) {
-      await CancellationScope.nonCancellable(() => removeWorkArea({ workUri }).catch(() => undefined));
-      throw err;
-    }
-  }
+  // a failed or cancelled file stops its other activities, waits until they have stopped, and leaves no scratch files
+  const done = cleansOnFailure
+    ? await stoppingAllOnFailure(transcribe, () => removeWorkArea({ workUri }))
+    : await transcribe(() => undefined);
   const { written, plan } = done;
   return {
     semanticModality: 'AUDIO',

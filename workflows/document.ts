@@ -1,7 +1,6 @@
 import {
   type ActivityOptions,
   ActivityCancellationType,
-  CancellationScope,
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
@@ -9,6 +8,7 @@ import type { DocumentActivities } from '../activities/document/document-activit
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { standardOutputAssetsUri } from '../schemas/output-location.ts';
+import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 
 const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
@@ -51,40 +51,22 @@ export async function documentPipeline(input: PipelineInput): Promise<PipelineRe
       ? standardOutputAssetsUri(input.assetOutputUri)
       : undefined;
   let ocrPages = 0;
-  const queue = [...plan.groups];
-  const lane = async () => {
-    for (let g = queue.shift(); g; g = queue.shift()) {
-      const r = await groups.extractPageGroup({ plan, first: g[0], last: g[1], assetsUri });
-      ocrPages += r.ocrPages;
-    }
-  };
-  let out: Awaited<ReturnType<DocumentActivities['writeDocumentOutput']>>;
-  const lanes = () => Array.from({ length: Math.min(plan.groupsInFlight, plan.groups.length) }, lane);
-  try {
-    if (cleansOnFailure) {
-      // one group failing stops the others, and waits until they have stopped, before the cleanup below
-      const scope = new CancellationScope();
-      await scope.run(async () => {
-        const running = lanes();
-        try {
-          await Promise.all(running);
-        } catch (err) {
-          scope.cancel();
-          await Promise.allSettled(running);
-          throw err;
-        }
-      });
-    } else await Promise.all(lanes());
-    out = await output.writeDocumentOutput({ input, plan });
-  } catch (err) {
-    // a failed or cancelled document leaves no work area (page JSONs, converted DOCX) in the output location
-    if (cleansOnFailure) {
-      await CancellationScope.nonCancellable(() =>
-        prepare.cleanDocumentWork({ workUri: plan.workUri }).catch(() => undefined),
-      );
-    }
-    throw err;
-  }
+  const extract = (track: (p: Promise<unknown>) => void) =>
+    inWindow(plan.groups, plan.groupsInFlight, async (g) => {
+      const r = groups.extractPageGroup({ plan, first: g[0], last: g[1], assetsUri });
+      track(r);
+      ocrPages += (await r).ocrPages;
+    });
+  const out = cleansOnFailure
+    ? // one group failing stops the others and waits until they have stopped; then no work area is left behind
+      await stoppingAllOnFailure(
+        async (track) => {
+          await extract(track);
+          return output.writeDocumentOutput({ input, plan });
+        },
+        () => prepare.cleanDocumentWork({ workUri: plan.workUri }),
+      )
+    : await extract(() => undefined).then(() => output.writeDocumentOutput({ input, plan }));
   await prepare.cleanDocumentWork({ workUri: plan.workUri });
   return {
     semanticModality: 'DOCUMENT',
