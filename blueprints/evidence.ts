@@ -2,7 +2,8 @@
  * The result of extracting one field: its value, the words it came from (geometry), and the evidence that
  * confidence is computed from. Shared by extraction, grounding, rules, confidence and output assembly.
  */
-import type { Box, LayoutWord } from './layout.ts';
+import type { Box } from '../schemas/box.ts';
+import type { LayoutWord } from './layout.ts';
 
 export interface Features {
   /** mean OCR confidence of the source words (0..1) */

@@ -11,7 +11,7 @@ import type { Features, FieldValue, ResultGroup, ResultNode, ResultTable } from 
 import { noFeatures } from './evidence.ts';
 import { findLabel, labelPhrases, nameWords, type Role, roleOf, tokensOf } from './labels.ts';
 import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
-import { unionBox } from './layout.ts';
+import { unionBox } from '../schemas/box.ts';
 import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
 import { type KeyValuePair, keyValuePairs } from './pairs.ts';
 import { extractTable } from './table-fields.ts';

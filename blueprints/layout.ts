@@ -4,12 +4,8 @@
  * `layoutFromStandardOutput` builds it from BDA-shaped document standard output (defensively: any of
  * text_words / text_lines / elements may be missing).
  */
-export interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+import { type Box, unionBox } from '../schemas/box.ts';
+
 export interface LayoutWord {
   text: string;
   page: number;
@@ -37,13 +33,6 @@ export interface LayoutDocument {
   tables: LayoutTable[];
 }
 
-export function unionBox(boxes: readonly Box[]): Box {
-  const left = Math.min(...boxes.map((b) => b.left));
-  const top = Math.min(...boxes.map((b) => b.top));
-  const right = Math.max(...boxes.map((b) => b.left + b.width));
-  const bottom = Math.max(...boxes.map((b) => b.top + b.height));
-  return { left, top, width: right - left, height: bottom - top };
-}
 
 /** Splits a line into words with boxes proportional to character offsets (when OCR gave lines only). */
 export function wordsOfLine(text: string, page: number, box: Box, confidence: number): LayoutWord[] {

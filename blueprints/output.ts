@@ -6,7 +6,7 @@
 import { applyCalibration, type CalibrationMap, confidenceOf } from './confidence.ts';
 import type { Blueprint, Field } from './dialect.ts';
 import { allValues, type FieldValue, type ResultNode } from './evidence.ts';
-import { type Box, unionBox } from './layout.ts';
+import { type Box, unionBox } from '../schemas/box.ts';
 import { applyRules, type RuleOutcome } from './rules.ts';
 
 /** Highest confidence an explicit value may have when it could not be found in the source words. */

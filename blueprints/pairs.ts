@@ -15,8 +15,9 @@
  *    (same line < right < below).
  * 4. A value of running text continues along its line past wide gaps and onto the lines wrapped under it.
  */
-import type { Box, LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
-import { unionBox } from './layout.ts';
+import type { Box } from '../schemas/box.ts';
+import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
+import { unionBox } from '../schemas/box.ts';
 
 export interface KeyValuePair {
   key: string;

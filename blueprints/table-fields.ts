@@ -9,7 +9,8 @@ import type { FieldValue, ResultGroup } from './evidence.ts';
 import { noFeatures } from './evidence.ts';
 import { groundValue } from './grounding.ts';
 import { findLabel, labelPhrases, nameWords, roleOf, tokensOf } from './labels.ts';
-import type { Box, LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
+import type { Box } from '../schemas/box.ts';
+import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
 import { lineOf } from './layout.ts';
 import { findAmounts, findDates, fold } from './normalize.ts';
 

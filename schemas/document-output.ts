@@ -1,12 +1,7 @@
 import { z } from 'zod';
+import { BoundingBox } from './box.ts';
 
 /** BDA standard output for DOCUMENT (reference §1.8), field for field; Quarry's extra keys are named `quarry_*`-free and documented. */
-export const BoundingBox = z.object({
-  left: z.number().min(0).max(1),
-  top: z.number().min(0).max(1),
-  width: z.number().min(0).max(1),
-  height: z.number().min(0).max(1),
-});
 export const Location = z.object({ page_index: z.number().int().nonnegative(), bounding_box: BoundingBox.optional() });
 
 export const Representation = z

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { BoundingBox } from './document-output.ts';
+import { BoundingBox, Point } from './box.ts';
 
 /** BDA standard output for IMAGE (reference §1.10), field for field, plus documented Quarry extras. */
-const Point = z.object({ x: z.number(), y: z.number() });
 const ImageLocation = z.object({ bounding_box: BoundingBox.optional(), polygon: z.array(Point).length(4).optional() });
 
 export const ImageTextWord = z.object({

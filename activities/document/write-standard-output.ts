@@ -12,7 +12,7 @@ import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../engin
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
-import type { Box } from '../../engines/layout/page-content.ts';
+import { boundingBoxOf as bbox } from '../../schemas/box.ts';
 import type { DocumentOptions } from './output-options.ts';
 import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 
@@ -40,12 +40,6 @@ export interface ResultContext {
 }
 
 type Rep = { text?: string; markdown?: string; html?: string; csv?: string };
-const bbox = (b: Box) => {
-  const c = (v: number) => Math.min(1, Math.max(0, v));
-  const left = c(b.x0);
-  const top = c(b.y0);
-  return { left, top, width: c(c(b.x1) - left), height: c(c(b.y1) - top) };
-};
 const sameColumns = (a: TableGrid, b: TableGrid) =>
   a.cols === b.cols && a.columnStarts.every((x, i) => Math.abs(x - (b.columnStarts[i] ?? -1)) < 0.03);
 const isBody = (e: LayoutElement) =>

@@ -17,20 +17,13 @@ import { wordsToLines } from '../../engines/layout/lines.ts';
 import { readingOrder } from '../../engines/layout/reading-order.ts';
 import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
-import type { Box } from '../../engines/layout/page-content.ts';
+import { boundingBoxOf as bbox, polygonOf as polygon } from '../../schemas/box.ts';
 import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
 import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
 
-const bbox = (b: Box) => ({ left: b.x0, top: b.y0, width: Math.max(0, b.x1 - b.x0), height: Math.max(0, b.y1 - b.y0) });
-const polygon = (b: Box) => [
-  { x: b.x0, y: b.y0 },
-  { x: b.x1, y: b.y0 },
-  { x: b.x1, y: b.y1 },
-  { x: b.x0, y: b.y1 },
-];
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export function createImageActivities(deps: ActivityDeps) {

@@ -11,7 +11,7 @@ import { chooseSource } from './choose-source.ts';
 import { analyseInk, type GrayImage } from '../layout/ink.ts';
 import type { DocumentLimits } from './limits.ts';
 import type { OcrEngine, OcrPage } from '../ocr/engine.ts';
-import type { Box, PageWords, Word } from '../layout/page-content.ts';
+import type { Rect, PageWords, Word } from '../layout/page-content.ts';
 import { preprocessForOcr } from '../ocr/preprocess.ts';
 import { imagePageToGray, parsePgm, pgmBytes, rasterizePdfPage, scaleGray, shrinkGray } from '../ocr/raster.ts';
 import type { TextLayerPage } from './text-layer.ts';
@@ -86,7 +86,7 @@ async function ocrGray(
 async function cropFigures(
   ctx: PageSourceContext,
   image: GrayImage,
-  figures: Box[],
+  figures: Rect[],
   pageIndex: number,
 ): Promise<(string | undefined)[]> {
   if (!ctx.saveCrop || !figures.length) return [];

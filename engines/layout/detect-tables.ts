@@ -9,14 +9,14 @@
  * a closed box round a few words (a diagram's node) keeps its rows out of tables. The cell structure is
  * built from the run's words and rules (table-structure.ts).
  */
-import { type Box, boxUnion, unionAll, type Word } from './page-content.ts';
+import { type Rect, boxUnion, unionAll, type Word } from './page-content.ts';
 import { type Line, median } from './lines.ts';
 import type { TableGrid } from './table-grid.ts';
 import { buildTableGrid, type TextRow } from './table-structure.ts';
 
 export interface FoundTable {
   grid: TableGrid;
-  box: Box;
+  box: Rect;
   lines: Line[];
 }
 
@@ -37,16 +37,16 @@ interface Row extends TextRow {
 }
 
 interface Frame {
-  box: Box;
+  box: Rect;
   /** has vertical rules inside (a grid) */
   gridded: boolean;
 }
 
 /** Pieces of one ruling line (broken where it crosses another, or by the raster) joined. */
-function joinCollinear(rs: Box[], dir: 'h' | 'v'): Box[] {
-  const out: Box[] = [];
-  const along = (b: Box) => (dir === 'h' ? [b.x0, b.x1] : [b.y0, b.y1]);
-  const across = (b: Box) => (dir === 'h' ? (b.y0 + b.y1) / 2 : (b.x0 + b.x1) / 2);
+function joinCollinear(rs: Rect[], dir: 'h' | 'v'): Rect[] {
+  const out: Rect[] = [];
+  const along = (b: Rect) => (dir === 'h' ? [b.x0, b.x1] : [b.y0, b.y1]);
+  const across = (b: Rect) => (dir === 'h' ? (b.y0 + b.y1) / 2 : (b.x0 + b.x1) / 2);
   for (const r of [...rs].sort((a, b) => along(a)[0] - along(b)[0])) {
     const m = out.findIndex((o) => Math.abs(across(o) - across(r)) < 0.003 && along(r)[0] - along(o)[1] < 0.01);
     if (m >= 0) out[m] = boxUnion(out[m], r);
@@ -58,10 +58,10 @@ function joinCollinear(rs: Box[], dir: 'h' | 'v'): Box[] {
 /** Rule frames: rules joined by crossing, or horizontal rules over the same width with no prose between. */
 function ruleFrames(
   rows: Row[],
-  h: Box[],
-  v: Box[],
+  h: Rect[],
+  v: Rect[],
   page: { widthPt: number; heightPt: number },
-): { frames: Frame[]; boxes: Box[] } {
+): { frames: Frame[]; boxes: Rect[] } {
   const tol = 0.006;
   const hs = joinCollinear(h, 'h').filter((r) => r.x1 - r.x0 >= 0.08);
   v = joinCollinear(v, 'v');
@@ -77,7 +77,7 @@ function ruleFrames(
   const union = (a: number, b: number) => {
     parent[find(a)] = find(b);
   };
-  const touches = (a: Box, b: Box) =>
+  const touches = (a: Rect, b: Rect) =>
     a.x0 <= b.x1 + tol && b.x0 <= a.x1 + tol && a.y0 <= b.y1 + tol && b.y0 <= a.y1 + tol;
   const attached = rules.map((r) => (r.h ? v.some((x) => touches(r.b, x)) : false));
   for (let a = 0; a < rules.length; a++)
@@ -131,14 +131,14 @@ function ruleFrames(
         continue;
       union(a, b);
     }
-  const groups = new Map<number, { h: Box[]; v: Box[] }>();
+  const groups = new Map<number, { h: Rect[]; v: Rect[] }>();
   rules.forEach((r, i) => {
     const g = groups.get(find(i)) ?? { h: [], v: [] };
     (r.h ? g.h : g.v).push(r.b);
     groups.set(find(i), g);
   });
   const frames: Frame[] = [];
-  const boxes: Box[] = [];
+  const boxes: Rect[] = [];
   for (const g of groups.values()) {
     if (g.h.length < 2 && !(g.h.length >= 1 && g.v.length >= 2)) continue;
     const box = unionAll([...g.h, ...g.v]);
@@ -166,7 +166,7 @@ function ruleFrames(
 export function findTables(
   lines: Line[],
   page: { widthPt: number; heightPt: number },
-  rules: { horizontal: Box[]; vertical?: Box[] } = { horizontal: [] },
+  rules: { horizontal: Rect[]; vertical?: Rect[] } = { horizontal: [] },
 ): {
   tables: FoundTable[];
   rest: Line[];
@@ -186,7 +186,7 @@ export function findTables(
   // a stroke through a word is part of a glyph or a picture, not a rule
   const wordH = median(lines.flatMap((l) => l.words.map((w) => w.box.y1 - w.box.y0)));
   const words = lines.flatMap((l) => l.words).filter((w) => w.box.y1 - w.box.y0 <= 1.6 * wordH);
-  const throughWord = (r: Box, dir: 'h' | 'v') =>
+  const throughWord = (r: Rect, dir: 'h' | 'v') =>
     words.some((w) => {
       const wh = w.box.y1 - w.box.y0;
       if (dir === 'v') {

@@ -3,7 +3,7 @@
  * dark regions left after masking the words are figures (pictures, charts, drawings). Also the ink fraction
  * and how much of the ink the words explain (used to decide whether a page needs OCR).
  */
-import { type Box, boxUnion } from './page-content.ts';
+import { type Rect, boxUnion } from './page-content.ts';
 
 export interface GrayImage {
   width: number;
@@ -15,13 +15,13 @@ export interface InkAnalysis {
   inkFraction: number;
   /** share of ink pixels lying inside word boxes */
   inkCoveredByWords: number;
-  figures: Box[];
-  rules: { horizontal: Box[]; vertical: Box[] };
+  figures: Rect[];
+  rules: { horizontal: Rect[]; vertical: Rect[] };
 }
 
 const DARK = 170;
 
-export function analyseInk(img: GrayImage, words: Box[]): InkAnalysis {
+export function analyseInk(img: GrayImage, words: Rect[]): InkAnalysis {
   const { width: W, height: H, data } = img;
   const dark = new Uint8Array(W * H);
   let ink = 0;
@@ -43,8 +43,8 @@ export function analyseInk(img: GrayImage, words: Box[]): InkAnalysis {
   for (let i = 0; i < W * H; i++) if (dark[i] && wordMask[i]) covered++;
 
   // rules: runs of dark pixels at least 6% of the page long, at most 3 px thick
-  const horizontal: Box[] = [];
-  const vertical: Box[] = [];
+  const horizontal: Rect[] = [];
+  const vertical: Rect[] = [];
   const ruleMask = new Uint8Array(W * H);
   const minH = Math.max(8, Math.floor(W * 0.06));
   for (let y = 0; y < H; y++) {
@@ -106,7 +106,7 @@ export function analyseInk(img: GrayImage, words: Box[]): InkAnalysis {
   const on = new Uint8Array(gw * gh);
   for (let i = 0; i < gw * gh; i++) on[i] = cell[i] >= 2 ? 1 : 0;
   const seen = new Uint8Array(gw * gh);
-  const figures: Box[] = [];
+  const figures: Rect[] = [];
   const stack: number[] = [];
   for (let i = 0; i < gw * gh; i++) {
     if (!on[i] || seen[i]) continue;
@@ -148,9 +148,9 @@ export function analyseInk(img: GrayImage, words: Box[]): InkAnalysis {
 }
 
 /** Adjacent 1-px runs of the same stroke → one rule. */
-function mergeRules(rs: Box[], dir: 'h' | 'v'): Box[] {
-  const out: Box[] = [];
-  const key = (b: Box) => (dir === 'h' ? b.y0 : b.x0);
+function mergeRules(rs: Rect[], dir: 'h' | 'v'): Rect[] {
+  const out: Rect[] = [];
+  const key = (b: Rect) => (dir === 'h' ? b.y0 : b.x0);
   for (const r of rs.sort((a, b) => key(a) - key(b))) {
     const m = out.findIndex((o) =>
       dir === 'h'

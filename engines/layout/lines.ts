@@ -2,11 +2,11 @@
  * Pure: words → text lines. Words are grouped into rows by vertical overlap, then each row is cut at wide
  * horizontal gaps (column gutters, table cells), so text layer and OCR words give the same kind of lines.
  */
-import { type Box, unionAll, type Word } from './page-content.ts';
+import { type Rect, unionAll, type Word } from './page-content.ts';
 
 export interface Line {
   words: Word[];
-  box: Box;
+  box: Rect;
   text: string;
   /** median word height in points: the font size proxy */
   heightPt: number;

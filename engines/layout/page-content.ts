@@ -2,16 +2,14 @@
  * The per-page intermediate every extractor produces (text layer or OCR) and layout consumes.
  * Boxes are normalised to the page: 0..1, top-left origin. Internal to the document capability.
  */
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
+import type { Rect } from '../../schemas/box.ts';
+
+/** A word's or region's rectangle by its corners; the output's box is schemas/box.ts (`boundingBoxOf`). */
+export type { Rect };
 
 export interface Word {
   text: string;
-  box: Box;
+  box: Rect;
   /** 0..1; 1 for a text layer */
   confidence: number;
 }
@@ -30,9 +28,9 @@ export interface PageWords {
   ocrEngine?: string;
   words: Word[];
   /** non-text regions found on the page raster (figures), normalised */
-  figures: Box[];
+  figures: Rect[];
   /** long thin strokes found on the page raster (table rules), normalised */
-  rules: { horizontal: Box[]; vertical: Box[] };
+  rules: { horizontal: Rect[]; vertical: Rect[] };
   /** set when the page image was rotated to straighten it */
   deskewDegrees?: number;
   /** rendered page image of this page kept for figure crops (a work-area URI), when asked for */
@@ -41,17 +39,17 @@ export interface PageWords {
   pageImageHeightPx?: number;
 }
 
-export const boxUnion = (a: Box, b: Box): Box => ({
+export const boxUnion = (a: Rect, b: Rect): Rect => ({
   x0: Math.min(a.x0, b.x0),
   y0: Math.min(a.y0, b.y0),
   x1: Math.max(a.x1, b.x1),
   y1: Math.max(a.y1, b.y1),
 });
-export const unionAll = (boxes: Box[]): Box => boxes.reduce(boxUnion);
-export const boxWidth = (b: Box) => b.x1 - b.x0;
-export const boxHeight = (b: Box) => b.y1 - b.y0;
-export const boxArea = (b: Box) => Math.max(0, boxWidth(b)) * Math.max(0, boxHeight(b));
-export function intersectionArea(a: Box, b: Box): number {
+export const unionAll = (boxes: Rect[]): Rect => boxes.reduce(boxUnion);
+export const boxWidth = (b: Rect) => b.x1 - b.x0;
+export const boxHeight = (b: Rect) => b.y1 - b.y0;
+export const boxArea = (b: Rect) => Math.max(0, boxWidth(b)) * Math.max(0, boxHeight(b));
+export function intersectionArea(a: Rect, b: Rect): number {
   const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
   const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
   return w > 0 && h > 0 ? w * h : 0;

@@ -3,7 +3,7 @@
  * lines (lines.ts) → tables (tables.ts) → reading order of lines, tables and figures (reading-order.ts) →
  * blocks (consecutive lines of a column with small gaps and the same size) → TEXT sub-types (classify.ts).
  */
-import { type Box, boxArea, intersectionArea, type PageWords, unionAll } from './page-content.ts';
+import { type Rect, boxArea, intersectionArea, type PageWords, unionAll } from './page-content.ts';
 import { classifyBlock, detectPageNumber, type TextSubType } from './classify.ts';
 import { isListMarker, type Line, median, wordsToLines } from './lines.ts';
 import { readingOrder } from './reading-order.ts';
@@ -11,16 +11,16 @@ import type { TableGrid } from './table-grid.ts';
 import { findTables } from './detect-tables.ts';
 
 export type LayoutElement =
-  | { type: 'TEXT'; subType: TextSubType; box: Box; lines: LayoutLine[] }
-  | { type: 'TABLE'; box: Box; grid: TableGrid; lines: LayoutLine[] }
-  | { type: 'FIGURE'; box: Box; lines: LayoutLine[] };
+  | { type: 'TEXT'; subType: TextSubType; box: Rect; lines: LayoutLine[] }
+  | { type: 'TABLE'; box: Rect; grid: TableGrid; lines: LayoutLine[] }
+  | { type: 'FIGURE'; box: Rect; lines: LayoutLine[] };
 
 /** A line as stored: text, box, mean confidence, and its words (box + confidence). */
 export interface LayoutLine {
   text: string;
-  box: Box;
+  box: Rect;
   confidence: number;
-  words: { text: string; box: Box; confidence: number }[];
+  words: { text: string; box: Rect; confidence: number }[];
 }
 
 export interface PageLayout {
@@ -46,9 +46,9 @@ const toLayoutLine = (l: Line): LayoutLine => ({
 });
 
 type Item =
-  | { kind: 'line'; line: Line; box: Box }
-  | { kind: 'table'; index: number; box: Box }
-  | { kind: 'figure'; index: number; box: Box; lines: Line[] };
+  | { kind: 'line'; line: Line; box: Rect }
+  | { kind: 'table'; index: number; box: Rect }
+  | { kind: 'figure'; index: number; box: Rect; lines: Line[] };
 
 export function layoutPage(page: PageWords, opts: { isFirstPage: boolean; bodyHeightPt?: number }): PageLayout {
   const geo = { widthPt: page.widthPt, heightPt: page.heightPt };

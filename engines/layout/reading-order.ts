@@ -5,14 +5,14 @@
  * together (so paragraph gaps that happen to line up across two columns do not interleave the columns),
  * and each group is cut again. The leaves come out in reading order.
  */
-import type { Box } from './page-content.ts';
+import type { Rect } from './page-content.ts';
 
 export interface OrderOptions {
   /** smallest gutter, as a fraction of the page width */
   minGutter: number;
 }
 
-function gutters(boxes: Box[], minGutter: number): number[] {
+function gutters(boxes: Rect[], minGutter: number): number[] {
   if (boxes.length < 2) return [];
   const iv = boxes.map((b) => [b.x0, b.x1] as const).sort((a, b) => a[0] - b[0]);
   const cuts: number[] = [];
@@ -24,7 +24,7 @@ function gutters(boxes: Box[], minGutter: number): number[] {
   return cuts;
 }
 
-function bands<T>(items: T[], box: (t: T) => Box): T[][] {
+function bands<T>(items: T[], box: (t: T) => Rect): T[][] {
   const s = [...items].sort((a, b) => box(a).y0 - box(b).y0);
   const out: T[][] = [];
   let reach = -Infinity;
@@ -40,7 +40,7 @@ function bands<T>(items: T[], box: (t: T) => Box): T[][] {
 
 export function readingOrder<T>(
   items: T[],
-  box: (t: T) => Box,
+  box: (t: T) => Rect,
   opts: OrderOptions = { minGutter: 0.015 },
   depth = 0,
 ): T[][] {

@@ -9,7 +9,7 @@
  * left edges, right edges or centres line up, or figures); justified text leaves narrow gaps that line up by
  * chance. In a table boxed by vertical rules, only ruled gutters and gutters beside figures count.
  */
-import type { Box, Word } from './page-content.ts';
+import type { Rect, Word } from './page-content.ts';
 import { median } from './lines.ts';
 
 export const NUMERIC =
@@ -17,7 +17,7 @@ export const NUMERIC =
 export const isNumericCell = (s: string) => NUMERIC.test(s.trim());
 const MARKER = /^([•·▪◦‣∙●○■□\-–—*>✓✔]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)])$/;
 
-export const boxOf = (ws: { box: Box }[]): Box => ({
+export const boxOf = (ws: { box: Rect }[]): Rect => ({
   x0: Math.min(...ws.map((w) => w.box.x0)),
   y0: Math.min(...ws.map((w) => w.box.y0)),
   x1: Math.max(...ws.map((w) => w.box.x1)),
@@ -39,7 +39,7 @@ export function mergeIntervals(iv: [number, number][], minGap: number): [number,
 export interface TRow {
   /** words left to right */
   words: Word[];
-  box: Box;
+  box: Rect;
 }
 
 /** "1 649 692", "2 961": digit groups set a thin space apart are one token */
@@ -115,7 +115,7 @@ export interface Columns {
  */
 export function findColumns(
   trows: TRow[],
-  vRules: Box[],
+  vRules: Rect[],
   g: { em: number; hN: number; tolX: number; tolY: number },
 ): Columns | undefined {
   const { em, hN, tolX, tolY } = g;

@@ -1,5 +1,5 @@
 /** A table's structure: cells on a grid, with spans and header rows. Pure data, shared by layout and output. */
-import type { Box } from './page-content.ts';
+import type { Rect } from './page-content.ts';
 
 export interface TableCell {
   row: number;
@@ -7,7 +7,7 @@ export interface TableCell {
   rowSpan: number;
   colSpan: number;
   text: string;
-  box?: Box;
+  box?: Rect;
   header: boolean;
 }
 

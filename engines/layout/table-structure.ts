@@ -12,20 +12,20 @@
  *    several columns (or underlined by a short rule) makes a header level, lines under it in one column are
  *    joined, and a column's heading beside the levels spans them.
  */
-import type { Box, Word } from './page-content.ts';
+import type { Rect, Word } from './page-content.ts';
 import { median } from './lines.ts';
 import { boxOf, findColumns, isNumericCell, mergeIntervals, type TRow, textRows } from './table-columns.ts';
 import type { TableCell, TableGrid } from './table-grid.ts';
 
 export interface TextRow {
   words: Word[];
-  box: Box;
+  box: Rect;
 }
 
 export interface StructureOptions {
   page: { widthPt: number; heightPt: number };
-  hRules: Box[];
-  vRules: Box[];
+  hRules: Rect[];
+  vRules: Rect[];
 }
 
 const YEAR = /^(1[89]|20)\d\d([-–/]\d{2,4})?$/;
@@ -42,7 +42,7 @@ interface Piece {
   c0: number;
   c1: number;
   text: string;
-  box: Box;
+  box: Rect;
 }
 
 /** a table row: one or more text rows */
@@ -77,7 +77,7 @@ export function buildTableGrid(rows: TextRow[], opt: StructureOptions): TableGri
       h.y1 < region.y1 + tolY,
   );
   /** a short rule just under a heading */
-  const underline = (b: Box, also: (h: Box) => boolean = () => true) =>
+  const underline = (b: Rect, also: (h: Rect) => boolean = () => true) =>
     hIn.find(
       (h) =>
         h.y0 >= b.y1 - tolY &&
@@ -88,7 +88,7 @@ export function buildTableGrid(rows: TextRow[], opt: StructureOptions): TableGri
     );
 
   // ---- pieces: the columns a word reaches (the one it overlaps most, and neighbours it covers well)
-  const colsOf = (w: Box): [number, number] => {
+  const colsOf = (w: Rect): [number, number] => {
     const ov = ext.map(([a, b]) => Math.min(b, w.x1) - Math.max(a, w.x0));
     let best = ov.indexOf(Math.max(...ov));
     if (ov[best] <= 0) {
@@ -341,7 +341,7 @@ function stackedHeader(
   head: LRow[],
   ext: [number, number][],
   em: number,
-  underline: (b: Box) => Box | undefined,
+  underline: (b: Rect) => Rect | undefined,
 ): { cells: TableCell[]; rows: number } {
   const hp = head.flatMap((r, t) => r.pieces.map((p) => ({ p, t })));
   const underlined = new Set<Piece>();
@@ -362,7 +362,7 @@ function stackedHeader(
     t: number;
     texts: string[];
     level: number;
-    box: Box;
+    box: Rect;
     closed: boolean;
   }
   // multi-line spanning headings over the same columns are one heading

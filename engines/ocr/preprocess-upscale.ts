@@ -9,7 +9,7 @@
 import type { GrayImage } from '../layout/ink.ts';
 import { grayOf, sharpOfGray } from './raster.ts';
 import type { OcrPage } from './engine.ts';
-import type { Box } from '../layout/page-content.ts';
+import type { Rect } from '../layout/page-content.ts';
 
 /** median glyph height (≈ x-height) to enlarge to: 10 pt text at 300 dpi */
 export const TARGET_GLYPH_PX = 24;
@@ -46,7 +46,7 @@ export interface Size {
  * Pure: a box normalised to the enlarged image → normalised to the original. Through pixels: the enlarged
  * pixel box divided by the per-axis scale (enlarged / original size) is the original pixel box.
  */
-export function mapBoxBack(box: Box, enlarged: Size, original: Size): Box {
+export function mapBoxBack(box: Rect, enlarged: Size, original: Size): Rect {
   const sx = enlarged.width / original.width;
   const sy = enlarged.height / original.height;
   const clamp = (v: number) => Math.max(0, Math.min(1, v));

@@ -7,7 +7,7 @@
  * almost entirely by PSM 3 and never pay for the second pass.
  */
 import type { GrayImage } from '../layout/ink.ts';
-import type { Box, Word } from '../layout/page-content.ts';
+import type { Rect, Word } from '../layout/page-content.ts';
 
 /**
  * PSM 3 words covering fewer text-line glyphs than this → the sparse pass runs. Prose and column pages
@@ -28,7 +28,7 @@ export function glyphCoverage(centres: { x: number; y: number }[], words: Word[]
   if (!centres.length) return 1;
   // bucket words by rows of the page so the check stays near-linear on dense pages
   const ROWS = 64;
-  const rows: Box[][] = Array.from({ length: ROWS }, () => []);
+  const rows: Rect[][] = Array.from({ length: ROWS }, () => []);
   for (const w of words) {
     const r0 = Math.max(0, Math.floor(w.box.y0 * ROWS));
     const r1 = Math.min(ROWS - 1, Math.floor(w.box.y1 * ROWS));
@@ -42,7 +42,7 @@ export function glyphCoverage(centres: { x: number; y: number }[], words: Word[]
   return inside / centres.length;
 }
 
-const overlapShare = (a: Box, b: Box) => {
+const overlapShare = (a: Rect, b: Rect) => {
   const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
   const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
   if (w <= 0 || h <= 0) return 0;

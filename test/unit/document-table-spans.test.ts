@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { wordsToLines } from '../../engines/layout/lines.ts';
 import type { TableGrid } from '../../engines/layout/table-grid.ts';
 import { findTables } from '../../engines/layout/detect-tables.ts';
-import type { Box, Word } from '../../engines/layout/page-content.ts';
+import type { Rect, Word } from '../../engines/layout/page-content.ts';
 import { tableCsv, tableHtml, tableMarkdown } from '../../engines/layout/render.ts';
 import { H, line, W } from '../fixtures/documents/words.ts';
 
 const page = { widthPt: W, heightPt: H };
-const hRule = (x0: number, x1: number, y: number): Box => ({ x0: x0 / W, x1: x1 / W, y0: y / H, y1: (y + 0.6) / H });
-const vRule = (x: number, y0: number, y1: number): Box => ({ x0: x / W, x1: (x + 0.6) / W, y0: y0 / H, y1: y1 / H });
+const hRule = (x0: number, x1: number, y: number): Rect => ({ x0: x0 / W, x1: x1 / W, y0: y / H, y1: (y + 0.6) / H });
+const vRule = (x: number, y0: number, y1: number): Rect => ({ x0: x / W, x1: (x + 0.6) / W, y0: y0 / H, y1: y1 / H });
 const cell = (g: TableGrid, text: string) => g.cells.find((c) => c.text === text);
-const tables = (words: Word[], rules: { horizontal: Box[]; vertical: Box[] } = { horizontal: [], vertical: [] }) =>
+const tables = (words: Word[], rules: { horizontal: Rect[]; vertical: Rect[] } = { horizontal: [], vertical: [] }) =>
   findTables(wordsToLines(words, page), page, rules).tables;
 
 describe('table row spans', () => {
