@@ -61,6 +61,8 @@ export const TableElement = ElementBase.extend({
     })
     .optional(),
 });
+export type TableElement = z.infer<typeof TableElement>;
+export type TextElement = z.infer<typeof TextElement>;
 export const FigureElement = ElementBase.extend({
   type: z.literal('FIGURE'),
   sub_type: z.enum(['IMAGE', 'CHART', 'DIAGRAM', 'LOGO', 'FIGURE']).optional(),
@@ -71,6 +73,7 @@ export const FigureElement = ElementBase.extend({
   crop_images: z.array(z.string()).optional(),
   rai_flag: z.enum(['APPROVED', 'REDACTED', 'REJECTED']).optional(),
 });
+export type FigureElement = z.infer<typeof FigureElement>;
 export const DocumentElement = z.discriminatedUnion('type', [TextElement, TableElement, FigureElement]);
 
 export const TextLine = z.object({
@@ -81,6 +84,8 @@ export const TextLine = z.object({
   confidence: z.number().min(0).max(1).optional(),
   locations: Location.optional(),
 });
+export type TextLine = z.infer<typeof TextLine>;
+export type DocumentElement = z.infer<typeof DocumentElement>;
 export const TextWord = TextLine.extend({ line_id: z.string() });
 
 export const DocumentPage = z.object({
@@ -95,6 +100,8 @@ export const DocumentPage = z.object({
     .object({ source: z.enum(['TEXT_LAYER', 'OCR']), reason: z.string(), ocr_engine: z.string().optional() })
     .optional(),
 });
+export type DocumentPage = z.infer<typeof DocumentPage>;
+export type TextWord = z.infer<typeof TextWord>;
 
 export const DocumentStandardOutput = z.object({
   metadata: z

@@ -12,6 +12,7 @@ export const ImageTextWord = z.object({
   line_id: z.string(),
   locations: z.array(ImageLocation),
 });
+export type ImageTextWord = z.infer<typeof ImageTextWord>;
 export const ImageTextLine = z.object({
   id: z.string(),
   type: z.literal('TEXT_LINE'),
@@ -19,6 +20,10 @@ export const ImageTextLine = z.object({
   confidence: z.number().min(0).max(1),
   locations: z.array(ImageLocation),
 });
+export type ImageTextLine = z.infer<typeof ImageTextLine>;
+
+/** One moderation label: a BDA category with its confidence (0..1). */
+export const ModerationLabel = z.object({ category: z.string(), confidence: z.number().min(0).max(1) });
 
 export const ImageStandardOutput = z.object({
   metadata: z
@@ -36,7 +41,7 @@ export const ImageStandardOutput = z.object({
     .object({
       summary: z.string().optional(),
       iab_categories: z.array(z.record(z.string(), z.unknown())).optional(),
-      content_moderation: z.array(z.record(z.string(), z.unknown())).optional(),
+      content_moderation: z.array(ModerationLabel).optional(),
       logos: z.array(z.record(z.string(), z.unknown())).optional(),
       text_words: z.array(ImageTextWord).optional(),
       text_lines: z.array(ImageTextLine).optional(),

@@ -13,6 +13,14 @@ import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
 import { boundingBoxOf as bbox } from '../../schemas/box.ts';
+import type {
+  DocumentElement,
+  DocumentPage,
+  DocumentStandardOutput,
+  TableElement,
+  TextLine,
+  TextWord,
+} from '../../schemas/document-output.ts';
 import type { DocumentOptions } from './output-options.ts';
 import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 
@@ -46,14 +54,14 @@ const isBody = (e: LayoutElement) =>
   !(e.type === 'TEXT' && (e.subType === 'HEADER' || e.subType === 'FOOTER' || e.subType === 'PAGE_NUMBER'));
 const URL_RE = /\bhttps?:\/\/[^\s)]+|\bwww\.[^\s)]+/g;
 
-class JsonLines {
+class JsonLines<T> {
   private readonly out;
   private first = true;
   count = 0;
   constructor(readonly file: string) {
     this.out = createWriteStream(file);
   }
-  async push(v: unknown) {
+  async push(v: T) {
     const s = `${this.first ? '' : ',\n'}${JSON.stringify(v)}`;
     this.first = false;
     this.count++;
@@ -71,10 +79,10 @@ export async function writeDocumentResult(
 ): Promise<{ file: string; stats: Record<string, number>; cleanup: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docout-'));
   const o = ctx.options;
-  const elementsOut = new JsonLines(path.join(dir, 'elements'));
-  const linesOut = new JsonLines(path.join(dir, 'lines'));
-  const wordsOut = new JsonLines(path.join(dir, 'words'));
-  const pagesOut = new JsonLines(path.join(dir, 'pages'));
+  const elementsOut = new JsonLines<DocumentElement>(path.join(dir, 'elements'));
+  const linesOut = new JsonLines<TextLine>(path.join(dir, 'lines'));
+  const wordsOut = new JsonLines<TextWord>(path.join(dir, 'words'));
+  const pagesOut = new JsonLines<DocumentPage>(path.join(dir, 'pages'));
   const docReps: Rep[] = [];
   const sentences: { text: string; ref: string }[] = [];
   const totals = emptyStatistics();
@@ -83,9 +91,9 @@ export async function writeDocumentResult(
   let wordNo = 0;
   let tableNo = 0;
   let ocrPages = 0;
-  let pending: { json: Record<string, unknown>; grid: TableGrid } | undefined;
+  let pending: { json: TableElement; grid: TableGrid } | undefined;
 
-  const finishTable = async (p: { json: Record<string, unknown>; grid: TableGrid }) => {
+  const finishTable = async (p: { json: TableElement; grid: TableGrid }) => {
     const t = p.grid;
     const rep = renderElement({ type: 'TABLE', grid: t, box: { x0: 0, y0: 0, x1: 0, y1: 0 }, lines: [] }, o.formats);
     p.json.representation = rep;
@@ -159,8 +167,8 @@ export async function writeDocumentResult(
         const continues = pending && e === bodyEls[0] && sameColumns(pending.grid, e.grid);
         if (continues && pending) {
           pending.grid = appendRows(pending.grid, e.grid);
-          (pending.json.page_indices as number[]).push(page.pageIndex);
-          (pending.json.locations as unknown[]).push(loc);
+          pending.json.page_indices.push(page.pageIndex);
+          pending.json.locations?.push(loc);
         } else {
           if (pending) await finishTable(pending);
           pending = {
@@ -185,7 +193,7 @@ export async function writeDocumentResult(
         await finishTable(pending);
         pending = undefined;
       }
-      let json: Record<string, unknown>;
+      let json: DocumentElement;
       if (e.type === 'FIGURE') {
         stats.figure_count++;
         const crop = crops[figureNo++];
@@ -279,7 +287,7 @@ export async function writeDocumentResult(
   totals.element_count = order;
   await Promise.all([elementsOut.close(), linesOut.close(), wordsOut.close(), pagesOut.close()]);
 
-  const document: Record<string, unknown> = {};
+  const document: Partial<DocumentStandardOutput['document']> = {};
   if (o.granularity.has('DOCUMENT')) document.representation = joinRepresentations(docReps, o.formats);
   if (o.generative) {
     // candidates spread evenly over the document so a 1,500-page file ranks in bounded time
@@ -316,7 +324,7 @@ export async function writeDocumentResult(
           document.generative_source = { method: `provider:${ctx.provider.name}`, sentences: [] };
         }
       } catch (e) {
-        (document.generative_source as Record<string, unknown>).provider_error = String((e as Error).message).slice(
+        (document.generative_source as Record<string, unknown> | undefined)!.provider_error = String((e as Error).message).slice(
           0,
           200,
         );
@@ -324,7 +332,7 @@ export async function writeDocumentResult(
     }
   }
   document.statistics = totals;
-  const metadata = {
+  const metadata: DocumentStandardOutput['metadata'] = {
     asset_id: ctx.assetId,
     semantic_modality: 'DOCUMENT',
     ...(ctx.s3 ? { s3_bucket: ctx.s3.bucket, s3_key: ctx.s3.key } : {}),
@@ -339,7 +347,7 @@ export async function writeDocumentResult(
     if (!out.write(s)) await once(out, 'drain');
   };
   await put(`{"metadata":${JSON.stringify(metadata)},\n"document":${JSON.stringify(document)}`);
-  const splice = async (key: string, jl: JsonLines, enabled: boolean) => {
+  const splice = async <T>(key: keyof DocumentStandardOutput, jl: JsonLines<T>, enabled: boolean) => {
     if (!enabled) return;
     await put(`,\n"${key}":[\n`);
     for await (const chunk of createReadStream(jl.file)) if (!out.write(chunk)) await once(out, 'drain');

@@ -18,6 +18,7 @@ import { readingOrder } from '../../engines/layout/reading-order.ts';
 import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { boundingBoxOf as bbox, polygonOf as polygon } from '../../schemas/box.ts';
+import { ImageStandardOutput, type ImageTextLine, type ImageTextWord } from '../../schemas/image-output.ts';
 import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
 import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
 import { clientError } from '../../engines/client-error.ts';
@@ -54,7 +55,7 @@ export function createImageActivities(deps: ActivityDeps) {
           'LimitExceeded',
           `the image is ${width} x ${height} px; the limit is ${limits.maxPixels} px a side (QUARRY_DOC_MAX_PIXELS)`,
         );
-      const image: Record<string, unknown> = {};
+      const image: ImageStandardOutput['image'] = {};
       const notGenerated: Record<string, string> = {};
       let words = 0;
       let lines = 0;
@@ -79,8 +80,8 @@ export function createImageActivities(deps: ActivityDeps) {
             geo,
           );
           const ordered = readingOrder(found, (l) => l.box).flat();
-          const textLines: unknown[] = [];
-          const textWords: unknown[] = [];
+          const textLines: ImageTextLine[] = [];
+          const textWords: ImageTextWord[] = [];
           ordered.forEach((l, li) => {
             const lineId = `line-${li}`;
             const conf = l.words.reduce((s, w) => s + w.confidence, 0) / l.words.length;
@@ -132,8 +133,7 @@ export function createImageActivities(deps: ActivityDeps) {
       }
       if (Object.keys(notGenerated).length) image.not_generated = notGenerated;
       const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
-      return {
-        json: {
+      const json: ImageStandardOutput = {
           metadata: {
             asset_id: String(input.assetIndex),
             semantic_modality: 'IMAGE',
@@ -150,10 +150,8 @@ export function createImageActivities(deps: ActivityDeps) {
             line_count: lines,
             word_count: words,
           },
-        },
-        words,
-        lines,
-      };
+        };
+      return { json: ImageStandardOutput.parse(json), words, lines };
     });
     const uri = standardOutputUri(input.assetOutputUri);
     await storage.writeJson(uri, result.json);

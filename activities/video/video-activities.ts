@@ -4,7 +4,10 @@ import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { runTool, ToolError } from '../../engines/media/run-tool.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
+import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';
+import { parseStandardOutput } from '../../schemas/standard-output.ts';
+import { VideoStandardOutput } from '../../schemas/video-output.ts';
 
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
@@ -96,18 +99,18 @@ export function createVideoActivities(deps: ActivityDeps) {
             shot_indices: idx,
           };
         });
-        const result = {
+        const result: VideoStandardOutput = {
           metadata: {
             asset_id: String(input.assetIndex),
             semantic_modality: 'VIDEO',
             uri: input.assetUri,
-            format: info.format.format_long_name,
+            format: info.format.format_long_name ?? 'unknown',
             frame_rate: Math.round(fps * 1000) / 1000,
-            codec: video.codec_name,
+            codec: video.codec_name ?? 'unknown',
             duration_millis: durationMs,
             duration_smpte: smpte(durationMs, fps),
-            frame_width: video.width,
-            frame_height: video.height,
+            frame_width: video.width ?? 0,
+            frame_height: video.height ?? 0,
           },
           video: {},
           shots,
@@ -129,7 +132,7 @@ export function createVideoActivities(deps: ActivityDeps) {
           },
         };
         const uri = standardOutputUri(input.assetOutputUri);
-        await deps.storage.writeJson(uri, result);
+        await deps.storage.writeJson(uri, VideoStandardOutput.parse(result));
         return { uri, shots: shots.length, durationMs, hasAudio: info.streams.some((st) => st.codec_type === 'audio') };
       });
     },
@@ -139,10 +142,10 @@ export function createVideoActivities(deps: ActivityDeps) {
      * transcript with speaker labels, each chapter's audio segments, the audio summary as the video summary.
      */
     async attachTranscript(input: { videoUri: string; audioUri?: string; note?: string }): Promise<void> {
-      const video = await deps.storage.readJson<VideoResult>(input.videoUri);
+      const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
       const caps = video.quarry_capabilities;
       if (input.audioUri) {
-        const audio = await deps.storage.readJson<AudioPart>(input.audioUri);
+        const audio = readAs('AUDIO', input.audioUri, await deps.storage.readJson(input.audioUri));
         const segs = audio.audio_segments ?? [];
         video.video.transcript = {
           representation: { text: segs.map((g) => `[${g.speaker?.speaker_label ?? 'spk_0'}]: ${g.text}`).join('\n') },
@@ -170,24 +173,15 @@ export function createVideoActivities(deps: ActivityDeps) {
       } else if (input.note) {
         caps.transcript = input.note;
       }
-      await deps.storage.writeJson(input.videoUri, video);
+      await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
     },
   };
 }
 
-interface VideoResult {
-  video: { transcript?: { representation: { text: string } }; summary?: string };
-  chapters: { start_timestamp_millis: number; end_timestamp_millis: number; audio_segments?: unknown[] }[];
-  statistics: Record<string, number>;
-  quarry_capabilities: { not_generated: string[]; transcript?: string };
-}
-interface AudioPart {
-  audio?: { summary?: string };
-  audio_segments?: {
-    text: string;
-    start_timestamp_millis: number;
-    end_timestamp_millis: number;
-    speaker?: { speaker_label: string };
-  }[];
+/** A standard output read back from storage, parsed once, of the modality expected there. */
+function readAs<M extends 'AUDIO' | 'VIDEO'>(modality: M, uri: string, json: unknown) {
+  const out = parseStandardOutput(json, uri);
+  if (out.metadata.semantic_modality !== modality) throw new Error(`${uri}: expected a ${modality} standard output`);
+  return out as M extends 'AUDIO' ? AudioStandardOutput : VideoStandardOutput;
 }
 export type VideoActivities = ReturnType<typeof createVideoActivities>;

@@ -1,4 +1,5 @@
 /** Pure helpers for BDA's video timeline: SMPTE timecodes and shots from scene-change times. */
+import type { VideoShot } from '../../schemas/video-output.ts';
 
 export function smpte(ms: number, fps: number): string {
   const totalFrames = Math.round((ms / 1000) * fps);
@@ -9,20 +10,8 @@ export function smpte(ms: number, fps: number): string {
   return `${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}:${pad(frames)}`;
 }
 
-export interface Shot {
-  shot_index: number;
-  start_timecode_smpte: string;
-  end_timecode_smpte: string;
-  start_timestamp_millis: number;
-  end_timestamp_millis: number;
-  start_frame_index: number;
-  end_frame_index: number;
-  duration_smpte: string;
-  duration_millis: number;
-  duration_frames: number;
-  confidence: number;
-  chapter_indices: number[];
-}
+/** A shot as BDA's video output has it. */
+export type Shot = VideoShot;
 
 /**
  * Shots between consecutive scene changes. `cuts` are scene-change times (ms) with ffmpeg's scene score
