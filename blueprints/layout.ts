@@ -1,10 +1,13 @@
 /**
  * The view of a document that field extraction works on: words and lines with page (0-based), a normalised
  * bounding box (0..1, top-left origin) and OCR confidence (0..1), plus tables when layout analysis found them.
- * `layoutFromStandardOutput` builds it from BDA-shaped document standard output (defensively: any of
- * text_words / text_lines / elements may be missing).
+ * `layoutFromStandardOutput` builds it from the typed standard output (any of text_words / text_lines /
+ * elements may be absent, as the request's granularity decides).
  */
 import { type Box, unionBox } from '../schemas/box.ts';
+import type { DocumentStandardOutput } from '../schemas/document-output.ts';
+import type { ImageStandardOutput } from '../schemas/image-output.ts';
+import type { StandardOutput } from '../schemas/standard-output.ts';
 
 export interface LayoutWord {
   text: string;
@@ -112,23 +115,86 @@ export function lineOf(words: readonly LayoutWord[]): LayoutLine {
   };
 }
 
-// ---- adapter from BDA document standard output -------------------------------------------------------------
+// ---- reading the typed standard output ------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
-const num = (v: unknown, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
-const conf = (v: unknown) => {
-  const c = num(v, 1);
-  return c > 1 ? c / 100 : c;
-};
-function boxOf(loc: unknown): { page: number; box: Box } | undefined {
-  const l = (Array.isArray(loc) ? loc[0] : loc) as Json | undefined;
-  if (!l || typeof l !== 'object') return undefined;
-  const b = (l.bounding_box ?? l.boundingBox) as Json | undefined;
-  if (!b) return undefined;
-  return {
-    page: num(l.page_index),
-    box: { left: num(b.left), top: num(b.top), width: num(b.width), height: num(b.height) },
-  };
+/**
+ * The layout of a standard output (parsed with schemas/standard-output.ts). Documents: words (or lines, or
+ * element text when no finer granularity was asked for) and TABLE elements; images: detected text on page 0.
+ * Audio and video carry no page layout: their transcripts are read by the generative path, not here.
+ */
+export function layoutFromStandardOutput(output: StandardOutput): LayoutDocument {
+  switch (output.metadata.semantic_modality) {
+    case 'DOCUMENT':
+      return layoutOfDocument(output as DocumentStandardOutput);
+    case 'IMAGE':
+      return layoutOfImage(output as ImageStandardOutput);
+    default:
+      return { pageCount: 1, lines: [], tables: [] };
+  }
+}
+
+function layoutOfImage(output: ImageStandardOutput): LayoutDocument {
+  const words: LayoutWord[] = [];
+  for (const w of output.image.text_words ?? []) {
+    const box = w.locations[0]?.bounding_box;
+    if (w.text.trim() && box) words.push({ text: w.text.trim(), page: 0, box, confidence: w.confidence });
+  }
+  const lines: LayoutLine[] = words.length ? linesFromWords(words) : [];
+  if (!lines.length)
+    for (const l of output.image.text_lines ?? []) {
+      const box = l.locations[0]?.bounding_box;
+      const text = l.text.trim();
+      if (text && box) lines.push({ text, page: 0, box, confidence: l.confidence, words: wordsOfLine(text, 0, box, l.confidence) });
+    }
+  return { pageCount: 1, lines, tables: [] };
+}
+
+function layoutOfDocument(o: DocumentStandardOutput): LayoutDocument {
+  const words: LayoutWord[] = [];
+  const lines: LayoutLine[] = [];
+  for (const w of o.text_words ?? []) {
+    const text = w.text.trim();
+    const box = w.locations?.bounding_box;
+    if (text && box) words.push({ text, page: w.page_index, box, confidence: w.confidence ?? 1 });
+  }
+  if (words.length) lines.push(...linesFromWords(words));
+  else
+    for (const l of o.text_lines ?? []) {
+      const text = l.text.trim();
+      const box = l.locations?.bounding_box;
+      if (!text || !box) continue;
+      const c = l.confidence ?? 1;
+      lines.push({ text, page: l.page_index, box, confidence: c, words: wordsOfLine(text, l.page_index, box, c) });
+    }
+  const elements = o.elements ?? [];
+  if (lines.length === 0) {
+    // no word/line granularity: fall back to element text with the element's box
+    for (const e of elements) {
+      if (e.type === 'TABLE') continue;
+      const rep = e.representation ?? {};
+      const text = (rep.text ?? plainFromMarkdown(rep.markdown ?? '')).trim();
+      const loc = e.locations?.[0];
+      if (!text || !loc?.bounding_box) continue;
+      const { page_index: page, bounding_box: at } = loc;
+      const parts = text.split('\n').filter((x) => x.trim());
+      parts.forEach((part, i) => {
+        const h = at.height / parts.length;
+        const box = { ...at, top: at.top + i * h, height: h };
+        lines.push({ text: part.trim(), page, box, confidence: 1, words: wordsOfLine(part.trim(), page, box, 1) });
+      });
+    }
+  }
+  const tables: LayoutTable[] = [];
+  for (const e of elements) {
+    if (e.type !== 'TABLE') continue;
+    const rep = e.representation ?? {};
+    const rows = rep.csv !== undefined ? parseCsv(rep.csv) : rep.markdown !== undefined ? parseMarkdownTable(rep.markdown) : [];
+    if (rows.length === 0) continue;
+    const loc = e.locations?.[0];
+    tables.push({ page: loc?.page_index ?? e.page_indices[0], box: loc?.bounding_box, headers: e.headers ?? [], rows });
+  }
+  const pageCount = Math.max(o.metadata.number_of_pages, o.pages?.length ?? 0, ...lines.map((l) => l.page + 1), 1);
+  return { pageCount, lines, tables };
 }
 
 function parseCsv(text: string): string[][] {
@@ -174,71 +240,6 @@ function parseMarkdownTable(md: string): string[][] {
         .split('|')
         .map((c) => c.trim()),
     );
-}
-
-/** The page range an output covers, from `metadata.start_page_index` / `number_of_pages` or the pages seen. */
-export function layoutFromStandardOutput(output: unknown): LayoutDocument {
-  const o = (output ?? {}) as Json;
-  const words: LayoutWord[] = [];
-  const lines: LayoutLine[] = [];
-  const rawWords = Array.isArray(o.text_words) ? (o.text_words as Json[]) : [];
-  const rawLines = Array.isArray(o.text_lines) ? (o.text_lines as Json[]) : [];
-  for (const w of rawWords) {
-    const text = String(w.text ?? '').trim();
-    const g = boxOf(w.locations ?? w.location);
-    if (!text || !g) continue;
-    words.push({ text, page: num(w.page_index, g.page), box: g.box, confidence: conf(w.confidence) });
-  }
-  if (words.length) {
-    lines.push(...linesFromWords(words));
-  } else {
-    for (const l of rawLines) {
-      const text = String(l.text ?? '').trim();
-      const g = boxOf(l.locations ?? l.location);
-      if (!text || !g) continue;
-      const page = num(l.page_index, g.page);
-      const c = conf(l.confidence);
-      lines.push({ text, page, box: g.box, confidence: c, words: wordsOfLine(text, page, g.box, c) });
-    }
-  }
-  const elements = Array.isArray(o.elements) ? (o.elements as Json[]) : [];
-  if (lines.length === 0) {
-    // no word/line granularity: fall back to element text with the element's box
-    for (const e of elements) {
-      const rep = (e.representation ?? {}) as Json;
-      const text = String(rep.text ?? plainFromMarkdown(String(rep.markdown ?? ''))).trim();
-      const g = boxOf(e.locations);
-      if (!text || !g || e.type === 'TABLE') continue;
-      const parts = text.split('\n').filter((s) => s.trim());
-      parts.forEach((part, i) => {
-        const h = g.box.height / parts.length;
-        const box = { ...g.box, top: g.box.top + i * h, height: h };
-        lines.push({
-          text: part.trim(),
-          page: g.page,
-          box,
-          confidence: 1,
-          words: wordsOfLine(part.trim(), g.page, box, 1),
-        });
-      });
-    }
-  }
-  const tables: LayoutTable[] = [];
-  for (const e of elements) {
-    if (e.type !== 'TABLE') continue;
-    const rep = (e.representation ?? {}) as Json;
-    let rows: string[][] = [];
-    if (typeof rep.csv === 'string') rows = parseCsv(rep.csv);
-    else if (typeof rep.markdown === 'string') rows = parseMarkdownTable(rep.markdown);
-    if (rows.length === 0) continue;
-    const g = boxOf(e.locations);
-    const headers = Array.isArray(e.headers) ? (e.headers as unknown[]).map(String) : [];
-    tables.push({ page: g?.page ?? 0, box: g?.box, headers, rows });
-  }
-  const meta = (o.metadata ?? {}) as Json;
-  const pages = Array.isArray(o.pages) ? o.pages.length : 0;
-  const pageCount = Math.max(num(meta.number_of_pages), pages, ...lines.map((l) => l.page + 1), 1);
-  return { pageCount, lines, tables };
 }
 
 /** Markdown-only representations (BDA's default text format): the words without the markup (#, list marks, emphasis). */

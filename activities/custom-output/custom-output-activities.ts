@@ -9,17 +9,17 @@ import { resolveBlueprint, resolveProject } from '../../control-plane/resolve.ts
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
 import { type Blueprint, BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
-import { type LayoutDocument, layoutFromStandardOutput } from '../../blueprints/layout.ts';
+import { layoutFromStandardOutput } from '../../blueprints/layout.ts';
 import type { MatchCandidate } from '../../blueprints/match.ts';
 import { buildCustomOutput, scoreResult } from '../../blueprints/output.ts';
+import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import type { ApplyBlueprintsInput, SegmentResult } from '../../schemas/pipeline.ts';
+import { parseStandardOutput } from '../../schemas/standard-output.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { fillWithProvider } from './provider-fields.ts';
-
-type Json = Record<string, unknown>;
 
 function heartbeat(details?: unknown) {
   try {
@@ -30,46 +30,32 @@ function heartbeat(details?: unknown) {
 }
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
-export function standardOutputForPages(output: Json, pageIndices: number[], segment: number): Json {
+export function standardOutputForPages(
+  output: DocumentStandardOutput,
+  pageIndices: number[],
+  segment: number,
+): DocumentStandardOutput {
   const set = new Set(pageIndices);
-  const onPages = (x: Json) => {
-    const pi = x.page_index;
-    if (typeof pi === 'number') return set.has(pi);
-    const pis = x.page_indices;
-    if (Array.isArray(pis)) return pis.some((p) => set.has(p as number));
-    return true;
-  };
-  const filter = (k: string) => (Array.isArray(output[k]) ? { [k]: (output[k] as Json[]).filter(onPages) } : {});
-  const meta = (output.metadata ?? {}) as Json;
-  const elements = Array.isArray(output.elements) ? (output.elements as Json[]).filter(onPages) : undefined;
+  const elements = output.elements?.filter((e) => e.page_indices.some((p) => set.has(p)));
   const text = (elements ?? [])
-    .map((e) => ((e.representation ?? {}) as Json).text ?? ((e.representation ?? {}) as Json).markdown ?? '')
+    .map((e) => e.representation?.text ?? e.representation?.markdown ?? '')
     .filter(Boolean)
     .join('\n\n');
   return {
     ...output,
     metadata: {
-      ...meta,
+      ...output.metadata,
       logical_subdocument_id: String(segment),
       number_of_pages: pageIndices.length,
       start_page_index: Math.min(...pageIndices),
       end_page_index: Math.max(...pageIndices),
     },
-    document: { ...((output.document ?? {}) as Json), ...(text ? { representation: { text, markdown: text } } : {}) },
-    ...filter('pages'),
+    document: { ...output.document, ...(text ? { representation: { text, markdown: text } } : {}) },
+    ...(output.pages ? { pages: output.pages.filter((x) => set.has(x.page_index)) } : {}),
     ...(elements ? { elements } : {}),
-    ...filter('text_lines'),
-    ...filter('text_words'),
+    ...(output.text_lines ? { text_lines: output.text_lines.filter((x) => set.has(x.page_index)) } : {}),
+    ...(output.text_words ? { text_words: output.text_words.filter((x) => set.has(x.page_index)) } : {}),
   };
-}
-
-function layoutOf(output: Json): LayoutDocument {
-  // document output keeps words at the top level; image/video outputs nest them under their modality key
-  for (const inner of [output, output.image, output.video] as unknown[]) {
-    const l = layoutFromStandardOutput(inner);
-    if (l.lines.length) return l;
-  }
-  return layoutFromStandardOutput(output);
 }
 
 export function createShapeActivities(deps: ActivityDeps) {
@@ -121,15 +107,18 @@ export function createShapeActivities(deps: ActivityDeps) {
     const out: SegmentResult[] = [];
     for (const segment of input.segments) {
       heartbeat({ segment: segment.segmentIndex });
-      const standard = await storage.readJson<Json>(segment.standardOutputUri);
-      const doc = layoutOf(standard);
+      const standard = parseStandardOutput(await storage.readJson(segment.standardOutputUri), segment.standardOutputUri);
+      const doc = layoutFromStandardOutput(standard);
       const shaped = shapeDocument({ candidates, fallback, doc, splitter: splitter && input.segments.length === 1 });
       for (const [k, part] of shaped.entries()) {
         const index = shaped.length > 1 ? out.length : segment.segmentIndex;
         let standardOutputUri = segment.standardOutputUri;
         if (shaped.length > 1) {
           standardOutputUri = standardOutputUriOf(input.assetOutputUri, index);
-          await storage.writeJson(standardOutputUri, standardOutputForPages(standard, part.pageIndices, index));
+          await storage.writeJson(
+            standardOutputUri,
+            standardOutputForPages(standard as DocumentStandardOutput, part.pageIndices, index),
+          );
         }
         if (!part.matched || !part.nodes) {
           out.push({ segmentIndex: index, standardOutputUri, customOutputStatus: 'NO_MATCH' });

@@ -37,6 +37,7 @@ function standardOutput(texts: string[]) {
       locations: { page_index: w.page, bounding_box: w.box },
     })),
   );
+  const statistics = { element_count: 0, table_count: 0, figure_count: 0, word_count: n, line_count: 0, hyperlinks_count: 0 };
   return {
     metadata: {
       asset_id: '0',
@@ -46,8 +47,8 @@ function standardOutput(texts: string[]) {
       end_page_index: texts.length - 1,
       file_type: 'PDF',
     },
-    document: { statistics: {} },
-    pages: texts.map((_, i) => ({ id: `p${i}`, page_index: i, statistics: {} })),
+    document: { statistics },
+    pages: texts.map((_, i) => ({ id: `p${i}`, page_index: i, statistics })),
     text_words: words,
   };
 }

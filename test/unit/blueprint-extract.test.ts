@@ -249,11 +249,21 @@ describe('image, audio and video blueprints', () => {
 });
 
 import { layoutFromStandardOutput } from '../../blueprints/layout.ts';
+import { DocumentStandardOutput } from '../../schemas/document-output.ts';
 
 describe('tables from TABLE elements of the standard output', () => {
   it('uses the layout table when the words have no header row, and grounds each cell', () => {
     const words = layoutFromText(['Widget large 20.00\nWidget small 15.00']);
-    const so = {
+    const so = DocumentStandardOutput.parse({
+      metadata: {
+        asset_id: '0',
+        semantic_modality: 'DOCUMENT',
+        number_of_pages: 1,
+        start_page_index: 0,
+        end_page_index: 0,
+        file_type: 'PDF',
+      },
+      document: { statistics: { element_count: 1, table_count: 1, figure_count: 0, word_count: 0, line_count: 0, hyperlinks_count: 0 } },
       text_words: words.lines.flatMap((l) =>
         l.words.map((w, i) => ({
           id: String(i),
@@ -266,12 +276,15 @@ describe('tables from TABLE elements of the standard output', () => {
       ),
       elements: [
         {
+          id: 'element-0',
           type: 'TABLE',
+          reading_order: 0,
+          page_indices: [0],
           representation: { csv: 'Item,Amount\nWidget large,20.00\nWidget small,15.00\n' },
           locations: [{ page_index: 0, bounding_box: { left: 0, top: 0, width: 1, height: 0.1 } }],
         },
       ],
-    };
+    });
     const doc = layoutFromStandardOutput(so);
     const { r, nodes } = run('receipt', doc);
     expect(r.Items).toEqual([
