@@ -3,6 +3,7 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActivityDeps } from '../deps.ts';
+import { reportProgress } from '../heartbeat.ts';
 import { JobEvent } from './job-event.ts';
 
 export const SendJobEventInput = z.object({ event: JobEvent, urls: z.array(z.string()) });
@@ -59,7 +60,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: { timeoutMs?
             const outcome = await post(url, body, headers, timeoutMs, ctx?.cancellationSignal);
             if (outcome.ok) {
               delivered.add(url);
-              ctx?.heartbeat({ delivered: [...delivered] });
+              reportProgress({ delivered: [...delivered] });
             }
             return outcome;
           }),

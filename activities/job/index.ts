@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AssetOutcome } from '../../schemas/job.ts';
 import { type Modality, TaskQueue } from '../../schemas/modality.ts';
@@ -8,6 +7,7 @@ import type { OverrideConfiguration } from '../../schemas/output-configuration.t
 import type { ProbedAsset } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
+import { reportProgress } from '../heartbeat.ts';
 import { joinUri } from '../store/storage.ts';
 import { assetMetadataEntry, jobModality } from './job-metadata.ts';
 import { type ManifestEntry, readManifestPage, writeManifest } from './manifest.ts';
@@ -135,7 +135,7 @@ export function createJobActivities(deps: ActivityDeps) {
         );
         modalities.push(outcome.modality);
         entries.push(JSON.stringify(assetMetadataEntry(outcome)));
-        if (i % 200 === 0) heartbeat(i);
+        if (i % 200 === 0) reportProgress(i);
       }
       const modality = jobModality(modalities);
       const head = {

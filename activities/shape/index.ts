@@ -4,7 +4,6 @@
  * packets when asked, matches each part to a blueprint, extracts, scores and grounds the fields, and writes
  * `<assetOutputUri>/custom_output/<segment>/result.json` (+ per-segment standard output when splitting).
  */
-import { Context } from '@temporalio/activity';
 import { resolveBlueprint, resolveProject } from '../../api/control/resolve.ts';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
@@ -16,18 +15,11 @@ import type { ApplyBlueprintsInput, SegmentResult } from '../../schemas/pipeline
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../failure.ts';
 import { configuredProvider } from '../generate/configured.ts';
+import { reportProgress } from '../heartbeat.ts';
 import { joinUri } from '../store/storage.ts';
 import { fillWithProvider } from './provider-fields.ts';
 
 type Json = Record<string, unknown>;
-
-function heartbeat(details?: unknown) {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* called outside an activity (tests) */
-  }
-}
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
 export function standardOutputForPages(output: Json, pageIndices: number[], segment: number): Json {
@@ -120,7 +112,7 @@ export function createShapeActivities(deps: ActivityDeps) {
     const provider = configuredProvider(config);
     const out: SegmentResult[] = [];
     for (const segment of input.segments) {
-      heartbeat({ segment: segment.segmentIndex });
+      reportProgress({ segment: segment.segmentIndex });
       const standard = await storage.readJson<Json>(segment.standardOutputUri);
       const doc = layoutOf(standard);
       const shaped = shapeDocument({ candidates, fallback, doc, splitter: splitter && input.segments.length === 1 });
@@ -161,7 +153,7 @@ export function createShapeActivities(deps: ActivityDeps) {
         const customOutputUri = joinUri(input.assetOutputUri, 'custom_output', index, 'result.json');
         await storage.writeJson(customOutputUri, custom);
         out.push({ segmentIndex: index, standardOutputUri, customOutputUri, customOutputStatus: part.status });
-        heartbeat({ segment: segment.segmentIndex, part: k });
+        reportProgress({ segment: segment.segmentIndex, part: k });
       }
     }
     return out;
