@@ -1,4 +1,4 @@
-/** The Temporal activity context when running inside an activity (heartbeats, cancellation); undefined in plain calls. */
+/** The Temporal activity context when running inside an activity (cancellation, attempt); undefined in plain calls. */
 import { Context } from '@temporalio/activity';
 
 export function activityContext(): Context | undefined {
@@ -7,8 +7,4 @@ export function activityContext(): Context | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function heartbeat(details: unknown) {
-  activityContext()?.heartbeat(details);
 }

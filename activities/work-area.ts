@@ -7,10 +7,12 @@ import type { ActivityDeps } from './deps.ts';
  */
 export function createWorkAreaActivities({ storage }: Pick<ActivityDeps, 'storage'>) {
   return {
-    /** Deletes every object under the prefix; best effort (a missing object is not an error). */
+    /**
+     * Deletes everything under the prefix, hidden names included (a listing skips them, so a temp file that a
+     * crashed write left would stay); a missing prefix is not an error.
+     */
     async removeWorkArea(input: { workUri: string }): Promise<void> {
-      const prefix = input.workUri.endsWith('/') ? input.workUri : `${input.workUri}/`;
-      for await (const o of storage.list(prefix)) await storage.delete(o.uri).catch(() => undefined);
+      await storage.delete(input.workUri.replace(/\/+$/, ''));
     },
   };
 }

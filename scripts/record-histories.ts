@@ -7,6 +7,9 @@
  * docs/versioning.md): the committed histories are what running workflows in the field look like. After a
  * patched() change, record a new generation (`--generation=local-activities` writes `<name>@local-activities.json`)
  * and keep the old files: both the old and the new branch of the patch must keep replaying.
+ *   npx tsx scripts/record-histories.ts --pipelines
+ * records the modality pipelines instead (documentPipeline, imagePipeline, audioPipeline, videoPipeline and the
+ * video's audio track) with their real activities on samples/.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -18,27 +21,32 @@ import { startDevServer } from '../test/helpers/temporal-server.ts';
 import { type RecordedHistory, replayDataConverter } from '../test/histories/replay-converter.ts';
 import { jobWorkflowId } from '../api/job-id.ts';
 import { installRuntime } from '../worker/temporal-runtime.ts';
+import { activitiesByQueue } from '../worker/activities.ts';
+import { defaultWorkflowsPath } from '../worker/start.ts';
 
 installRuntime('ERROR'); // before the test server, which would otherwise install a chatty default runtime
 const OUT = path.resolve(import.meta.dirname, '../test/histories');
 const PROFILE = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-profile/us.data-automation-v1';
 
+const pipelines = process.argv.includes('--pipelines');
 const env = await startDevServer();
 const stack = await createStack({
   address: env.address,
-  workflowsPath: noopWorkflowsPath,
-  activities: noopPipelineActivities(),
+  workflowsPath: pipelines ? defaultWorkflowsPath : noopWorkflowsPath,
+  activities: pipelines ? activitiesByQueue : noopPipelineActivities(),
   api: true,
   dataConverter: replayDataConverter(),
   env: { QUARRY_BATCH_WINDOW: '2' },
 });
 try {
-  await writeFiles(path.join(stack.root, 'in'), {
-    'a.pdf': magic.pdf(),
-    'b.png': magic.png(),
-    'c.wav': magic.wav(),
-    'd.pdf': magic.corruptPdf(),
-  });
+  if (pipelines) await recordPipelines();
+  else await recordOrchestration();
+} finally {
+  await stack.close();
+  await env.teardown();
+}
+
+async function submit(): Promise<string> {
   const res = await fetch(`${stack.api!.url}/`, {
     method: 'POST',
     headers: {
@@ -53,7 +61,47 @@ try {
   });
   if (!res.ok) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
   const { invocationArn } = (await res.json()) as { invocationArn: string };
-  const workflowId = jobWorkflowId(invocationArn.split('/').pop()!);
+  return jobWorkflowId(invocationArn.split('/').pop()!);
+}
+
+async function save(ids: Record<string, string>) {
+  for (const [name, id] of Object.entries(ids)) {
+    const history = await stack.client.workflow.getHandle(id).fetchHistory();
+    await fs.writeFile(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
+    console.log(`recorded ${name} (${history.events?.length} events) → test/histories/${name}.json`);
+  }
+  // replay needs each history's workflow id (child workflow ids are derived from it)
+  const idsFile = path.join(OUT, 'workflow-ids.json');
+  const known = JSON.parse(await fs.readFile(idsFile, 'utf8').catch(() => '{}'));
+  await fs.writeFile(idsFile, `${JSON.stringify({ ...known, ...ids }, null, 2)}\n`);
+}
+
+async function recordPipelines() {
+  await fs.mkdir(path.join(stack.root, 'in'));
+  for (const f of ['sample.mp4', 'sample.pdf', 'sample.png', 'sample.wav'])
+    await fs.copyFile(path.resolve(import.meta.dirname, '../samples', f), path.join(stack.root, 'in', f));
+  const workflowId = await submit();
+  const result = await stack.client.workflow.getHandle(workflowId).result();
+  if (result.status !== 'Success' || result.failedAssets !== 0)
+    throw new Error(`unexpected job result ${JSON.stringify(result)}`);
+  // assets in listing order: sample.mp4, sample.pdf, sample.png, sample.wav
+  await save({
+    videoPipeline: `${workflowId}/asset-0/video`,
+    'audioPipeline-video-track': `${workflowId}/asset-0/video/audio-track`,
+    documentPipeline: `${workflowId}/asset-1/document`,
+    imagePipeline: `${workflowId}/asset-2/image`,
+    audioPipeline: `${workflowId}/asset-3/audio`,
+  });
+}
+
+async function recordOrchestration() {
+  await writeFiles(path.join(stack.root, 'in'), {
+    'a.pdf': magic.pdf(),
+    'b.png': magic.png(),
+    'c.wav': magic.wav(),
+    'd.pdf': magic.corruptPdf(),
+  });
+  const workflowId = await submit();
   const result = await stack.client.workflow.getHandle(workflowId).result();
   if (result.status !== 'Success' || result.failedAssets !== 1)
     throw new Error(`unexpected job result ${JSON.stringify(result)}`);
@@ -66,16 +114,5 @@ try {
     [named('assetWorkflow-failed')]: `${workflowId}/asset-3`,
     [named('modalitySlots')]: 'quarry-slots-DOCUMENT',
   };
-  for (const [name, id] of Object.entries(ids)) {
-    const history = await stack.client.workflow.getHandle(id).fetchHistory();
-    await fs.writeFile(path.join(OUT, `${name}.json`), `${historyToJSON(history)}\n`);
-    console.log(`recorded ${name} (${history.events?.length} events) → test/histories/${name}.json`);
-  }
-  // replay needs each history's workflow id (child workflow ids are derived from it)
-  const idsFile = path.join(OUT, 'workflow-ids.json');
-  const known = JSON.parse(await fs.readFile(idsFile, 'utf8').catch(() => '{}'));
-  await fs.writeFile(idsFile, `${JSON.stringify({ ...known, ...ids }, null, 2)}\n`);
-} finally {
-  await stack.close();
-  await env.teardown();
+  await save(ids);
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { keepBeating } from '../activities/heartbeat.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { installRuntime } from './temporal-runtime.ts';
 import { activitySlots, queueRateLimit } from './queue-slots.ts';
@@ -57,6 +58,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         dataConverter: opts.dataConverter,
         ...(orchestration ? { workflowBundle: bundle } : {}),
         activities,
+        // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later
+        interceptors: { activity: [keepBeating] },
         maxConcurrentActivityTaskExecutions: activitySlots(queue),
         maxTaskQueueActivitiesPerSecond: queueRateLimit(queue),
         shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,

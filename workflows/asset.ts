@@ -14,6 +14,7 @@ import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { AssetOutcome, JobInput } from '../schemas/job.ts';
 import { type Modality, TaskQueue } from '../schemas/modality.ts';
 import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, SegmentResult } from '../schemas/pipeline.ts';
+import { HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
 import { pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
@@ -23,12 +24,13 @@ import { assetOutputUri as assetOutputUriOf } from '../schemas/output-location.t
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
 });
 const shape = proxyActivities<{ applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> }>({
   taskQueue: TaskQueue.document,
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput', 'BlueprintSchemaError', 'ResourceNotFound'] },
 });
 

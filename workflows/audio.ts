@@ -19,46 +19,50 @@ import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
+import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 
-const quickOptions = {
-  taskQueue: TaskQueue.audio,
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
-} satisfies ActivityOptions;
-
-const longOptions = {
-  taskQueue: TaskQueue.audio,
-  startToCloseTimeout: '90 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    maximumAttempts: 4,
-    initialInterval: '2 seconds',
-    nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'],
-  },
-} satisfies ActivityOptions;
-
-const recogniseOptions = {
-  taskQueue: TaskQueue.audio,
-  // a 3-minute chunk takes ~20 s on 2 cores; allow for a busy worker
-  startToCloseTimeout: '30 minutes',
-  // beats every 5 s from the event loop while whisper runs on native threads: a dead worker is noticed in 30 s
-  heartbeatTimeout: '30 seconds',
-  retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
-} satisfies ActivityOptions;
+const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
 /**
- * The activity proxies. `untilStopped`: a cancelled activity is waited for until it has stopped (not just
- * asked to), so the cleanup after a failure or cancel is final; runs from before that patch keep the default.
+ * The activity proxies, each call's start-to-close sized to its work; every call beats while it runs (whisper on
+ * native threads included), so a dead worker's call is retried HEARTBEAT_TIMEOUT later. `untilStopped`: a
+ * cancelled activity is waited for until it has stopped (not just asked to), so the cleanup after a failure or
+ * cancel is final; runs from before that patch keep the default.
  */
 function audioActivities(untilStopped: boolean) {
   const extra = untilStopped ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {};
-  return {
-    quick: proxyActivities<AudioActivities>({ ...quickOptions, ...extra }),
-    long: proxyActivities<AudioActivities>({ ...longOptions, ...extra }),
-    recognise: proxyActivities<AudioActivities>({ ...recogniseOptions, ...extra }),
-  };
+  const quick = (startToCloseTimeout: number | string) =>
+    proxyActivities<AudioActivities>({
+      taskQueue: TaskQueue.audio,
+      startToCloseTimeout,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
+      retry: { maximumAttempts: 3, nonRetryableErrorTypes },
+      ...extra,
+    } satisfies ActivityOptions);
+  const long = (startToCloseTimeout: number) =>
+    proxyActivities<AudioActivities>({
+      taskQueue: TaskQueue.audio,
+      startToCloseTimeout,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
+      retry: { maximumAttempts: 4, initialInterval: '2 seconds', nonRetryableErrorTypes },
+      ...extra,
+    } satisfies ActivityOptions);
+  const recognise = (chunk: AudioChunk) =>
+    proxyActivities<AudioActivities>({
+      taskQueue: TaskQueue.audio,
+      startToCloseTimeout: budgets.transcribeChunk(chunk.endMs - chunk.startMs),
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
+      retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
+      ...extra,
+    } satisfies ActivityOptions);
+  return { quick, long, recognise };
 }
-const { removeWorkArea } = proxyActivities<WorkAreaActivities>({ ...quickOptions, retry: { maximumAttempts: 3 } });
+const { removeWorkArea } = proxyActivities<WorkAreaActivities>({
+  taskQueue: TaskQueue.audio,
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { maximumAttempts: 3 },
+});
 
 /** Chunks in flight at once; the worker's slots decide how many really run. */
 const WINDOW = 4;
@@ -72,27 +76,39 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   const { quick, long, recognise } = audioActivities(cleansOnFailure);
   const features = audioFeatures(input.standardOutputConfiguration);
   const workUri = workAreaUri(input.assetOutputUri, 'audio');
-  const facts = await quick.probeAudio({ assetUri: input.assetUri });
+  // reading the file (a download from S3) and ffprobe
+  const facts = await quick('5 minutes').probeAudio({ assetUri: input.assetUri });
   const channels = features.channels && facts.channels === 2 ? [0, 1] : undefined;
 
   const transcribe = async (track: (p: Promise<unknown>) => void) => {
-    const plan = await long.planAudio({ assetUri: input.assetUri, workUri, durationMs: facts.durationMs, channels });
+    const plan = await long(budgets.planAudio(facts.durationMs, channels?.length ?? 1)).planAudio({
+      assetUri: input.assetUri,
+      workUri,
+      durationMs: facts.durationMs,
+      channels,
+    });
+    const finish = budgets.audioFinish(facts.durationMs);
     const speech = plan.chunks.filter((c) => c.speechMs > 0);
     const results = new Map<string, TranscribeChunkResult>();
     const key = (c: AudioChunk) => `${c.channel ?? 'mix'}:${c.index}`;
     const speakers =
       features.speakers && plan.speechMs > 0
-        ? long.labelSpeakers({ assetUri: input.assetUri, workUri, regionsUri: plan.regionsUri, channels })
+        ? long(finish).labelSpeakers({ assetUri: input.assetUri, workUri, regionsUri: plan.regionsUri, channels })
         : Promise.resolve(undefined);
     track(speakers);
     await inWindow(speech, WINDOW, async (chunk) => {
-      const r = recognise.transcribeAudioChunk({ assetUri: input.assetUri, workUri, chunk, regionsUri: plan.regionsUri });
+      const r = recognise(chunk).transcribeAudioChunk({
+        assetUri: input.assetUri,
+        workUri,
+        chunk,
+        regionsUri: plan.regionsUri,
+      });
       track(r);
       results.set(key(chunk), await r);
     });
 
     const labelled = await speakers;
-    const written = await quick.writeAudioOutput({
+    const written = await quick(finish).writeAudioOutput({
       assetIndex: input.assetIndex,
       assetUri: input.assetUri,
       assetOutputUri: input.assetOutputUri,

@@ -9,33 +9,28 @@ import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { standardOutputAssetsUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
+import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 
 const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
-const prepare = proxyActivities<DocumentActivities>({
-  taskQueue: TaskQueue.document,
-  startToCloseTimeout: '15 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
-});
-const pagesOptions = {
-  taskQueue: TaskQueue.document,
-  startToCloseTimeout: '1 hour',
-  // a page takes seconds; a silent group is a dead worker: retry it, resuming at the heartbeat's next page
-  heartbeatTimeout: '3 minutes',
-  retry: { maximumAttempts: 4, nonRetryableErrorTypes },
-} satisfies ActivityOptions;
-const pages = proxyActivities<DocumentActivities>(pagesOptions);
-/** The same, but a cancelled group is waited for until it has stopped, so the cleanup after it is final. */
-const pagesUntilStopped = proxyActivities<DocumentActivities>({
-  ...pagesOptions,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
-const output = proxyActivities<DocumentActivities>({
-  taskQueue: TaskQueue.document,
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '5 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
-});
+/** Every document activity beats while it runs: a dead worker's call is retried HEARTBEAT_TIMEOUT later. */
+const options = (startToCloseTimeout: number, maximumAttempts: number) =>
+  ({
+    taskQueue: TaskQueue.document,
+    startToCloseTimeout,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts, nonRetryableErrorTypes },
+  }) satisfies ActivityOptions;
+
+/**
+ * A page group's activity, its time sized to its pages; a retried group resumes at the page its last heartbeat
+ * named. `untilStopped`: a cancelled group is waited for until it has stopped, so the cleanup after it is final.
+ */
+const pageGroups = (pages: number, untilStopped: boolean) =>
+  proxyActivities<DocumentActivities>({
+    ...options(budgets.pageGroup(pages), 4),
+    ...(untilStopped ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
+  });
 
 /**
  * DOCUMENT: probe + limits (+ DOCX → PDF) → page groups in parallel (a sliding window of groups in flight;
@@ -44,8 +39,9 @@ const output = proxyActivities<DocumentActivities>({
 export async function documentPipeline(input: PipelineInput): Promise<PipelineResult> {
   // runs started before this patch replay without the cleanup on failure and with fire-and-forget cancels
   const cleansOnFailure = patched('document-clean-work-on-failure');
-  const groups = cleansOnFailure ? pagesUntilStopped : pages;
+  const prepare = proxyActivities<DocumentActivities>(options(budgets.prepareDocument(input.asset.bytes), 3));
   const plan = await prepare.prepareDocument(input);
+  const output = proxyActivities<DocumentActivities>(options(budgets.documentOutput(plan.pageCount), 3));
   const assetsUri =
     !input.sync && input.standardOutputConfiguration.document?.outputFormat?.additionalFileFormat.state === 'ENABLED'
       ? standardOutputAssetsUri(input.assetOutputUri)
@@ -53,7 +49,8 @@ export async function documentPipeline(input: PipelineInput): Promise<PipelineRe
   let ocrPages = 0;
   const extract = (track: (p: Promise<unknown>) => void) =>
     inWindow(plan.groups, plan.groupsInFlight, async (g) => {
-      const r = groups.extractPageGroup({ plan, first: g[0], last: g[1], assetsUri });
+      const group = pageGroups(g[1] - g[0] + 1, cleansOnFailure);
+      const r = group.extractPageGroup({ plan, first: g[0], last: g[1], assetsUri });
       track(r);
       ocrPages += (await r).ocrPages;
     });

@@ -2,15 +2,17 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { ImageActivities } from '../activities/image/image-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
-
-const image = proxyActivities<ImageActivities>({
-  taskQueue: TaskQueue.image,
-  startToCloseTimeout: '15 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
-});
+import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 
 /** IMAGE: metadata + TEXT_DETECTION (OCR words/lines with boxes) + nudity/suggestive moderation; logos/IAB/summary say why they are empty. */
 export async function imagePipeline(input: PipelineInput): Promise<PipelineResult> {
+  // beats while it works: a dead worker's image is retried HEARTBEAT_TIMEOUT later, not at its start-to-close
+  const image = proxyActivities<ImageActivities>({
+    taskQueue: TaskQueue.image,
+    startToCloseTimeout: budgets.image(input.asset.bytes),
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
+  });
   const r = await image.analyzeImage(input);
   return {
     semanticModality: 'IMAGE',

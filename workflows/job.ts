@@ -22,6 +22,7 @@ import type { AssetOutcome, JobInput, JobProgress, JobResult } from '../schemas/
 import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryModality, QuarryStatus } from '../schemas/search-attributes.ts';
 import { type AssetInput, assetWorkflow } from './asset.ts';
+import { HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
 import { assetStartedSignal } from './signals.ts';
 import { jobMetadataUri, jobOutputUri as jobOutputUriOf, manifestUri } from '../schemas/output-location.ts';
@@ -31,7 +32,7 @@ export const jobProgressQuery = defineQuery<JobProgress>('progress');
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
 });
 const notify = proxyActivities<NotifyActivities>({

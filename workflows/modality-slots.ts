@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { Modality } from '../schemas/modality.ts';
+import { HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 
 export const acquireSlotSignal = defineSignal<[{ holder: string; limit?: number }]>('acquire');
 export const releaseSlotSignal = defineSignal<[{ holder: string }]>('release');
@@ -19,6 +20,8 @@ export const slotsQuery = defineQuery<{ limit: number; holders: string[]; waitin
 
 const { finishedHolders } = proxyActivities<JobActivities>({
   startToCloseTimeout: '1 minute',
+  // grants wait while this runs: a dead worker's call is retried one heartbeat timeout later
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { maximumAttempts: 3 },
 });
 

@@ -2,21 +2,22 @@ import { executeChild, isCancellation, proxyActivities, workflowInfo } from '@te
 import type { VideoActivities } from '../activities/video/video-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
+import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
-
-const video = proxyActivities<VideoActivities>({
-  taskQueue: TaskQueue.video,
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '10 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
-});
 
 /**
  * VIDEO: metadata, shots and chapters, and — when the file has an audio track and TRANSCRIPT is on —
  * the audio pipeline on that track, merged in (transcript with speakers, per-chapter audio segments).
  */
 export async function videoPipeline(input: PipelineInput): Promise<PipelineResult> {
+  // shot detection beats after every window of the timeline and resumes at the next one after a crash
+  const video = proxyActivities<VideoActivities>({
+    taskQueue: TaskQueue.video,
+    startToCloseTimeout: budgets.video(input.asset.bytes),
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
+  });
   const r = await video.analyzeVideo(input);
   const types = input.standardOutputConfiguration.video?.extraction?.category?.types;
   const transcriptOn = !types || types.includes('TRANSCRIPT');

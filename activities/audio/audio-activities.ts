@@ -3,7 +3,6 @@
  * label speakers → write the BDA audio standard output. Heavy work runs in ffmpeg child processes or on
  * whisper.cpp's native threads; activities pass URIs and small summaries only (claim check).
  */
-import { heartbeat as temporalHeartbeat } from '@temporalio/activity';
 import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
 import type { SegmentResult } from '../../schemas/pipeline.ts';
@@ -12,6 +11,8 @@ import { clientError } from '../../engines/client-error.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
 import { joinUri, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
+import { activityContext } from '../activity-context.ts';
+import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { audioFeatures } from '../../schemas/audio-features.ts';
 import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
@@ -54,6 +55,13 @@ export interface PlanAudioResult {
   regionsUri: string;
 }
 
+/** One channel's share of a plan, stored as soon as that channel is planned. */
+interface ChannelPlan {
+  regions: SpeechRegion[];
+  chunks: AudioChunk[];
+  speechMs: number;
+}
+
 export interface TranscribeChunkInput {
   assetUri: string;
   workUri: string;
@@ -91,15 +99,6 @@ export interface WriteAudioOutputInput {
 export interface WriteAudioOutputResult {
   segment: SegmentResult;
   stats: Record<string, number>;
-}
-
-/** Heartbeat when running inside an activity; a no-op when called directly (unit tests, benchmarks). */
-function beat(details?: unknown): void {
-  try {
-    temporalHeartbeat(details);
-  } catch {
-    // not in an activity context
-  }
 }
 
 /** Zeroes the samples (16 kHz, starting at `startMs`) that fall in no speech region, with a short fade margin. */
@@ -142,7 +141,8 @@ function chunkKey(c: AudioChunk): string {
 }
 
 function corrupt(e: unknown): Error {
-  if (e instanceof ToolError) {
+  // exit code null: killed (timeout, cancellation), which says nothing about the file
+  if (e instanceof ToolError && e.code !== null) {
     return clientError(
       'InvalidInput',
       `the audio could not be decoded (corrupt or unsupported): ${e.stderr.trim().split('\n').pop()?.slice(0, 200) ?? ''}`,
@@ -175,9 +175,9 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         );
       }
       const probe = await storage
-        .withLocalFile(input.assetUri, (p) => ffprobe(p))
+        .withLocalFile(input.assetUri, (p) => ffprobe(p, { signal: activityContext()?.cancellationSignal }))
         .catch((e) => {
-          if (e instanceof ToolError)
+          if (e instanceof ToolError && e.code !== null)
             throw clientError(
               'InvalidInput',
               'the file is not readable audio: it is corrupt or of an unsupported format',
@@ -191,25 +191,38 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       return facts;
     },
 
-    /** Decodes once per channel (streaming, bounded memory), detects speech and plans the chunks. */
+    /**
+     * Decodes once per channel (streaming, bounded memory), detects speech and plans the chunks. Each channel's
+     * plan is stored as it is finished, so a retry after a crash decodes only the channels not yet planned.
+     */
     async planAudio(input: PlanAudioInput): Promise<PlanAudioResult> {
-      const channels = input.channels ?? [undefined];
+      const channels: (number | undefined)[] = input.channels ?? [undefined];
       const regionsByChannel: Record<string, SpeechRegion[]> = {};
       const chunks: AudioChunk[] = [];
       let speechMs = 0;
       const vadEngine = await selectVadEngine();
-      await storage.withLocalFile(input.assetUri, async (path) => {
-        for (const channel of channels) {
+      const keyOf = (channel: number | undefined) => (channel === undefined ? 'mix' : String(channel));
+      const planned = new Set(resumedProgress<{ planned?: string[] }>()?.planned ?? []);
+      const channelPlanUri = (key: string) => joinUri(input.workUri, `plan-${key}.json`);
+      for (const channel of channels.filter((c) => planned.has(keyOf(c)))) {
+        const p = await storage.readJson<ChannelPlan>(channelPlanUri(keyOf(channel)));
+        regionsByChannel[keyOf(channel)] = p.regions;
+        chunks.push(...p.chunks);
+        speechMs += p.speechMs;
+      }
+      const todo = channels.filter((c) => !planned.has(keyOf(c)));
+      if (todo.length) await storage.withLocalFile(input.assetUri, async (path) => {
+        for (const channel of todo) {
           const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
           const features = new SpeakerFeatureMeter();
           const vad = vadEngine.stream();
-          const dec = decodeStream(path, { format: 's16le', channel });
+          const dec = decodeStream(path, { format: 's16le', channel, signal: activityContext()?.cancellationSignal });
           let n = 0;
           for await (const buf of dec.stdout) {
             meter.push(buf as Buffer);
             features.push(buf as Buffer);
             await vad.push(buf as Buffer);
-            if (++n % 500 === 0) beat({ channel, decodedMs: meter.levels.length * FRAME_MS });
+            if (++n % 500 === 0) reportProgress({ planned: [...planned], channel, decodedMs: meter.levels.length * FRAME_MS });
           }
           await dec.done.catch((e) => {
             throw corrupt(e);
@@ -218,20 +231,28 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           if (levels.length === 0)
             throw clientError('InvalidInput', 'the audio stream decoded to no samples: it is corrupt or empty');
           const regions = await vad.end(levels);
-          const key = channel === undefined ? 'mix' : String(channel);
+          const key = keyOf(channel);
           regionsByChannel[key] = regions;
           const durationMs = Math.min(input.durationMs, levels.length * FRAME_MS) || levels.length * FRAME_MS;
+          const own: ChannelPlan = { regions, chunks: [], speechMs: 0 };
           for (const c of planChunks(regions, Math.max(durationMs, levels.length * FRAME_MS), {
             ...defaultChunkPlan,
             targetMs: input.targetChunkMs ?? Number(process.env.QUARRY_AUDIO_CHUNK_MS ?? defaultChunkPlan.targetMs),
           })) {
-            chunks.push({ ...c, channel });
-            speechMs += c.speechMs;
+            own.chunks.push({ ...c, channel });
+            own.speechMs += c.speechMs;
           }
+          chunks.push(...own.chunks);
+          speechMs += own.speechMs;
           const blocks = features.end().map((row) => Array.from(row, (v) => Math.round(v * 1000) / 1000));
           await storage.writeJson(joinUri(input.workUri, `features-${key}.json`), { blocks });
+          await storage.writeJson(channelPlanUri(key), own);
+          planned.add(key);
+          reportProgress({ planned: [...planned] });
         }
       });
+      // channels in their own order, however many of them a previous attempt had planned
+      chunks.sort((a, b) => channels.indexOf(a.channel) - channels.indexOf(b.channel) || a.index - b.index);
       const regionsUri = joinUri(input.workUri, 'regions.json');
       await storage.writeJson(regionsUri, regionsByChannel);
       await storage.writeJson(joinUri(input.workUri, 'vad.json'), { engine: vadEngine.name, method: vadEngine.method });
@@ -263,27 +284,28 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           };
         }
       }
-      beat({ chunk: c.index, phase: 'decode' });
+      reportProgress({ chunk: c.index, phase: 'decode' });
       const pcm = await storage
         .withLocalFile(input.assetUri, (path) =>
-          decodePcm(path, { startMs: c.startMs, durationMs: c.endMs - c.startMs, channel: c.channel }),
+          decodePcm(path, {
+            startMs: c.startMs,
+            durationMs: c.endMs - c.startMs,
+            channel: c.channel,
+            signal: activityContext()?.cancellationSignal,
+          }),
         )
         .catch((e) => {
           throw corrupt(e);
         });
       if (regions.length) muteOutside(pcm, c.startMs, regions);
-      const timer = setInterval(() => beat({ chunk: c.index, phase: 'recognise' }), 5_000);
-      try {
-        const r = await recognize(pcm, c.startMs, opts, (segments, lastEndMs) =>
-          beat({ chunk: c.index, segments, lastEndMs }),
-        );
-        // words the recogniser placed where the VAD heard nothing are hallucinations ("you", "Thank you.")
-        const words = regions.length ? r.words.filter((w) => insideSpeech(w, regions)) : r.words;
-        await storage.writeJson(uri, { chunk: input.chunk, engine: r.engine, language: r.language, words });
-        return { uri, words: words.length, language: r.language };
-      } finally {
-        clearInterval(timer);
-      }
+      // whisper runs on native threads: the worker's timer beats while it works, these report how far it got
+      const r = await recognize(pcm, c.startMs, opts, (segments, lastEndMs) =>
+        reportProgress({ chunk: c.index, segments, lastEndMs }),
+      );
+      // words the recogniser placed where the VAD heard nothing are hallucinations ("you", "Thank you.")
+      const words = regions.length ? r.words.filter((w) => insideSpeech(w, regions)) : r.words;
+      await storage.writeJson(uri, { chunk: input.chunk, engine: r.engine, language: r.language, words });
+      return { uri, words: words.length, language: r.language };
     },
 
     /** Clusters the acoustic features of speech windows into speakers (≤ 30). */
@@ -302,7 +324,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           regions: regions[key] ?? [],
         });
       }
-      beat({ phase: 'cluster' });
+      reportProgress({ phase: 'cluster' });
       const { windows, speakers } = labelWindows(perChannel);
       const uri = joinUri(input.workUri, 'speakers.json');
       await storage.writeJson(uri, { method: SPEAKER_METHOD, speakers, windows });
@@ -372,9 +394,8 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         provider: opts.provider,
       });
       await storage.writeJson(standardOutputUri, output);
-      // the scratch files are not part of the output
-      for await (const o of storage.list(input.workUri.endsWith('/') ? input.workUri : `${input.workUri}/`))
-        await storage.delete(o.uri).catch(() => {});
+      // the scratch files are not part of the output (also a half-written one a crashed attempt left)
+      await storage.delete(input.workUri).catch(() => {});
       return {
         segment: { segmentIndex: 0, standardOutputUri },
         stats: outputStats(output, input),

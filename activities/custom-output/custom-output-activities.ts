@@ -19,15 +19,8 @@ import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
+import { reportProgress } from '../heartbeat.ts';
 import { fillWithProvider } from './provider-fields.ts';
-
-function heartbeat(details?: unknown) {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* called outside an activity (tests) */
-  }
-}
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
 export function standardOutputForPages(
@@ -106,7 +99,7 @@ export function createShapeActivities(deps: ActivityDeps) {
     const provider = configuredProvider(config);
     const out: SegmentResult[] = [];
     for (const segment of input.segments) {
-      heartbeat({ segment: segment.segmentIndex });
+      reportProgress({ segment: segment.segmentIndex });
       const standard = parseStandardOutput(await storage.readJson(segment.standardOutputUri), segment.standardOutputUri);
       const doc = layoutFromStandardOutput(standard);
       const shaped = shapeDocument({ candidates, fallback, doc, splitter: splitter && input.segments.length === 1 });
@@ -150,7 +143,7 @@ export function createShapeActivities(deps: ActivityDeps) {
         const customOutputUri = customOutputUriOf(input.assetOutputUri, index);
         await storage.writeJson(customOutputUri, custom);
         out.push({ segmentIndex: index, standardOutputUri, customOutputUri, customOutputStatus: part.status });
-        heartbeat({ segment: segment.segmentIndex, part: k });
+        reportProgress({ segment: segment.segmentIndex, part: k });
       }
     }
     return out;

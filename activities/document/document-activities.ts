@@ -2,7 +2,7 @@
  * DOCUMENT activities (task queue quarry-document). The pipeline (workflows/document.ts) calls:
  *   prepareDocument  → sniff-independent probe, limits, DOCX → PDF; returns the plan (page groups)
  *   extractPageGroup → per page: text layer or OCR, figures, layout; one JSON per page in the work area;
- *                      heartbeats `{ next }` so a retry resumes at the next unfinished page
+ *                      reports `{ next, ocrBefore }` so a retry resumes at the next unfinished page
  *   writeDocumentOutput → streams the pages into standard_output/0/result.json (+ assets) and cleans up
  */
 import { createReadStream, promises as fs } from 'node:fs';
@@ -17,8 +17,9 @@ import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { joinUri, standardOutputAssetsUri, standardOutputUri, workAreaUri } from '../../schemas/output-location.ts';
-import { activityContext, heartbeat } from '../activity-context.ts';
+import { activityContext } from '../activity-context.ts';
 import { convertDocxToPdf } from '../../engines/document/convert-docx.ts';
+import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import {
   type ExtractedPage,
   extractImagePage,
@@ -52,6 +53,13 @@ export interface PageGroupRequest {
   first: number;
   last: number;
   assetsUri?: string;
+}
+
+/** What a page group reports as it goes: the first page not yet done, and how many of those before it were OCR'd. */
+interface GroupProgress {
+  next: number;
+  of: number;
+  ocrBefore: number;
 }
 
 const IMAGE_TYPES = new Set(['PNG', 'JPEG', 'TIFF']);
@@ -106,12 +114,12 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     req: PageGroupRequest,
   ): Promise<{ pages: number; ocrPages: number; resumedAt: number }> {
     const { plan } = req;
-    const actx = activityContext();
-    const resumed = (actx?.info.heartbeatDetails as { next?: number } | undefined)?.next;
-    const startAt = typeof resumed === 'number' && resumed > req.first ? resumed : req.first;
-    const signal = actx?.cancellationSignal;
+    const resumed = resumedProgress<GroupProgress>();
+    const startAt = typeof resumed?.next === 'number' && resumed.next > req.first ? resumed.next : req.first;
+    const signal = activityContext()?.cancellationSignal;
     const engine = await defaultOcrEngine();
-    let ocrPages = 0;
+    // OCR pages of the ones a previous attempt finished: the count is the same however often the group was cut off
+    let ocrBefore = startAt > req.first ? (resumed?.ocrBefore ?? 0) : 0;
     await storage.withLocalFile(plan.sourceUri, async (localPath) => {
       const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-pages-'));
       try {
@@ -135,7 +143,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
         ]).catch((e) => {
           throw asInputError(e, `pages ${startAt + 1}-${req.last + 1}`);
         });
-        const done = new Set<number>();
+        const done = new Map<number, boolean>();
         let next = startAt;
         const one = async (i: number) => {
           let page: ExtractedPage;
@@ -152,15 +160,14 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           } catch (e) {
             throw asInputError(e, `page ${i + 1}`);
           }
-          if (page.source === 'OCR') ocrPages++;
           const layout = layoutPage(page, { isFirstPage: i === 0 });
           await storage.writeJson(joinUri(plan.workUri, 'pages', `${pad(i)}.json`), {
             layout,
             figureCrops: page.figureCrops,
           });
-          done.add(i);
-          while (done.has(next)) next++;
-          heartbeat({ next, of: plan.pageCount });
+          done.set(i, page.source === 'OCR');
+          for (; done.has(next); next++) if (done.get(next)) ocrBefore++;
+          reportProgress({ next, of: plan.pageCount, ocrBefore } satisfies GroupProgress);
         };
         // pages of the group in order, as many at once as there are OCR slots
         const width = Math.max(1, Math.min(ocrConcurrency(), 4));
@@ -177,7 +184,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
         await fs.rm(tmpDir, { recursive: true, force: true });
       }
     });
-    return { pages: req.last - req.first + 1, ocrPages, resumedAt: startAt };
+    return { pages: req.last - req.first + 1, ocrPages: ocrBefore, resumedAt: startAt };
   }
 
   async function writeDocumentOutput(args: {
@@ -193,7 +200,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           joinUri(plan.workUri, 'pages', `${pad(i)}.json`),
         );
         figureCrops.set(i, stored.figureCrops);
-        if (i % 50 === 0) heartbeat({ writing: i });
+        if (i % 50 === 0) reportProgress({ writing: i });
         yield stored.layout;
         figureCrops.delete(i - 1);
       }

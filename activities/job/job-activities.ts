@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { AssetOutcome } from '../../schemas/job.ts';
 import { type Modality, TaskQueue } from '../../schemas/modality.ts';
@@ -9,6 +8,7 @@ import type { ProbedAsset } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { assetRecordUri, jobMetadataUri } from '../../schemas/output-location.ts';
+import { reportProgress } from '../heartbeat.ts';
 import { assetMetadataEntry, jobModality } from './job-metadata.ts';
 import { type ManifestEntry, readManifestPage, writeManifest } from './manifest.ts';
 import { routeModality, sniffType, supportedTypesMessage } from '../../engines/media/sniff.ts';
@@ -133,7 +133,7 @@ export function createJobActivities(deps: ActivityDeps) {
         );
         modalities.push(outcome.modality);
         entries.push(JSON.stringify(assetMetadataEntry(outcome)));
-        if (i % 200 === 0) heartbeat(i);
+        if (i % 200 === 0) reportProgress(i);
       }
       const modality = jobModality(modalities);
       const head = {

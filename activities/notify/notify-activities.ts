@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActivityDeps } from '../deps.ts';
 import { JobEvent } from '../../schemas/job-event.ts';
+import { reportProgress } from '../heartbeat.ts';
 
 export const SendJobEventInput = z.object({ event: JobEvent, urls: z.array(z.string()) });
 export type SendJobEventInput = z.infer<typeof SendJobEventInput>;
@@ -59,7 +60,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: { timeoutMs?
             const outcome = await post(url, body, headers, timeoutMs, ctx?.cancellationSignal);
             if (outcome.ok) {
               delivered.add(url);
-              ctx?.heartbeat({ delivered: [...delivered] });
+              reportProgress({ delivered: [...delivered] });
             }
             return outcome;
           }),

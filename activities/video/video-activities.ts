@@ -8,6 +8,9 @@ import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';
 import { parseStandardOutput } from '../../schemas/standard-output.ts';
 import { VideoStandardOutput } from '../../schemas/video-output.ts';
+import { activityContext } from '../activity-context.ts';
+import { reportProgress, resumedProgress } from '../heartbeat.ts';
+import { detectSceneCuts, type SceneProgress } from '../../engines/media/scene-cuts.ts';
 
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
@@ -22,8 +25,8 @@ const limits = () => ({
 
 /**
  * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
- * child processes). Chapters group shots; frame OCR, moderation, logos, transcript and summaries are not
- * produced yet and the output says so.
+ * child processes; shots window by window, resumed after a crash at the next window). Chapters group shots;
+ * frame OCR, moderation, logos and summaries are not produced yet and the output says so.
  */
 export function createVideoActivities(deps: ActivityDeps) {
   return {
@@ -37,8 +40,9 @@ export function createVideoActivities(deps: ActivityDeps) {
           `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`,
         );
       return deps.storage.withLocalFile(input.assetUri, async (file) => {
-        const info = await ffprobe(file, { timeoutMs: 120_000 }).catch((e) => {
-          if (e instanceof ToolError)
+        const signal = activityContext()?.cancellationSignal;
+        const info = await ffprobe(file, { timeoutMs: 120_000, signal }).catch((e) => {
+          if (e instanceof ToolError && e.code !== null)
             throw clientError(
               'InvalidInput',
               `the video cannot be read (corrupt or truncated): ${e.stderr.trim().slice(0, 300)}`,
@@ -55,33 +59,13 @@ export function createVideoActivities(deps: ActivityDeps) {
             `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`,
           );
         const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
-        // scene-change scores, one `pts_time`/`scene_score` pair per cut, printed to stdout
-        const scenes = await runTool(
-          FFMPEG,
-          [
-            '-hide_banner',
-            '-nostats',
-            '-loglevel',
-            'error',
-            '-i',
-            file,
-            '-an',
-            '-vf',
-            "select='gt(scene,0.3)',metadata=print:file=-",
-            '-f',
-            'null',
-            '-',
-          ],
-          { timeoutMs: 30 * 60_000 },
-        );
-        const cuts: { ms: number; score: number }[] = [];
-        let pts: number | undefined;
-        for (const line of scenes.stdout.toString('utf8').split('\n')) {
-          const t = /pts_time:([0-9.]+)/.exec(line);
-          if (t) pts = Number(t[1]) * 1000;
-          const sc = /lavfi\.scene_score=([0-9.]+)/.exec(line);
-          if (sc && pts !== undefined) cuts.push({ ms: pts, score: Number(sc[1]) });
-        }
+        const cuts = await detectSceneCuts(file, {
+          durationMs,
+          fps,
+          resumeFrom: resumedProgress<SceneProgress>(),
+          onProgress: reportProgress,
+          signal,
+        });
         const shots = shotsFromCuts(cuts, durationMs, fps);
         const chapters = chaptersFromShots(shots).map((idx, ci) => {
           for (const i of idx) shots[i].chapter_indices = [ci];
@@ -144,7 +128,13 @@ export function createVideoActivities(deps: ActivityDeps) {
     async attachTranscript(input: { videoUri: string; audioUri?: string; note?: string }): Promise<void> {
       const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
       const caps = video.quarry_capabilities;
-      if (input.audioUri) {
+      // the audio track's own output is scratch (only this video output is a result): removed once attached
+      const trackUri = /\/standard_output\/0\/result\.json$/.test(input.videoUri)
+        ? input.videoUri.replace(/\/standard_output\/0\/result\.json$/, '/.work/audio-track')
+        : undefined;
+      if (input.audioUri && caps.transcript && !(await deps.storage.exists(input.audioUri))) {
+        // a retry after the transcript was attached and the audio track's output removed
+      } else if (input.audioUri) {
         const audio = readAs('AUDIO', input.audioUri, await deps.storage.readJson(input.audioUri));
         const segs = audio.audio_segments ?? [];
         video.video.transcript = {
@@ -174,6 +164,7 @@ export function createVideoActivities(deps: ActivityDeps) {
         caps.transcript = input.note;
       }
       await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
+      if (trackUri) await deps.storage.delete(trackUri);
     },
   };
 }

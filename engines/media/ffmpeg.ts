@@ -124,6 +124,8 @@ export function decodeStream(
     child.on('close', (code) => {
       o.signal?.removeEventListener('abort', onAbort);
       if (code === 0) resolve();
+      // killed because the activity was cancelled: that, not a decoding failure
+      else if (o.signal?.aborted && o.signal.reason instanceof Error) reject(o.signal.reason);
       else reject(new ToolError(FFMPEG, code, err));
     });
   });

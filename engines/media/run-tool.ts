@@ -1,7 +1,9 @@
 /**
  * Runs a command-line tool (poppler, tesseract, LibreOffice, ffmpeg, ffprobe) as a child process to completion:
  * never blocks the event loop, is killed on cancellation or timeout, and fails with a ToolError carrying the
- * exit code and the tail of stderr. One wrapper for every modality.
+ * exit code and the tail of stderr. Cancelled (the activity's cancellation signal: a cancelled job, a worker
+ * draining on SIGTERM), it fails with the signal's reason, so Temporal records a cancellation, not a tool
+ * failure. One wrapper for every modality.
  */
 import { spawn } from 'node:child_process';
 
@@ -25,6 +27,7 @@ export function runTool(
   args: string[],
   opts: { signal?: AbortSignal; timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: Buffer; cwd?: string } = {},
 ): Promise<ToolResult> {
+  if (opts.signal?.aborted) return Promise.reject(cancelledError(cmd, opts.signal));
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       env: opts.env ?? process.env,
@@ -42,7 +45,7 @@ export function runTool(
       : undefined;
     const onAbort = () => {
       child.kill('SIGKILL');
-      finish(new ToolError(cmd, null, 'cancelled'));
+      finish(cancelledError(cmd, opts.signal));
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     function finish(e?: Error) {
@@ -61,6 +64,10 @@ export function runTool(
     child.on('close', (code) => (code === 0 ? finish() : finish(new ToolError(cmd, code, err))));
     if (opts.input && child.stdin) child.stdin.end(opts.input);
   });
+}
+
+function cancelledError(cmd: string, signal?: AbortSignal): Error {
+  return signal?.reason instanceof Error ? signal.reason : new ToolError(cmd, null, 'cancelled');
 }
 
 /** True when `cmd` can be run (found on PATH). */

@@ -6,13 +6,16 @@ export class Slots {
   private readonly waiting: (() => void)[] = [];
   constructor(readonly size: number) {}
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
+    // a waiter is handed the releasing caller's slot (the count never drops in between): a caller arriving
+    // between the release and the waiter's wake-up cannot take it too
+    if (this.active < this.size) this.active++;
+    else await new Promise<void>((r) => this.waiting.push(r));
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

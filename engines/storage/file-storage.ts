@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +14,7 @@ import type { Storage, StoredObject } from './storage.ts';
  */
 export class FileStorage implements Storage {
   private readonly roots: string[];
+  private readonly swept = new Set<string>();
   constructor(roots: string[]) {
     this.roots = roots.map((r) => path.resolve(r));
   }
@@ -151,7 +153,7 @@ export class FileStorage implements Storage {
     if (this.roots.includes(p) || (await fs.stat(p).catch(() => null))?.isDirectory())
       throw validationError(`cannot write '${short(uri)}': it is a directory`);
     // hidden temp name in the same directory: list() never shows it, rename() makes the write atomic
-    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${randomUUID()}.tmp`);
+    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${WRITER}-${randomUUID()}.tmp`);
     const hash = createHash('sha256');
     let bytes = 0;
     const src = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([Buffer.from(body)]) : body;
@@ -175,7 +177,26 @@ export class FileStorage implements Storage {
       await fs.rm(tmp, { force: true });
       throw e;
     }
+    await this.sweepDeadWriters(path.dirname(p));
     return { uri, bytes, sha256: hash.digest('hex') };
+  }
+
+  /**
+   * Removes the temp files that writers on this machine left when they died mid-write (kill -9, OOM): the retry
+   * of their activity writes into the same folder, so its first write there clears them and the output location
+   * holds only outputs. A temp file names its writer (host hash and pid); a live writer's file is never touched,
+   * nor one from another machine sharing the folder. Each folder is swept once per process.
+   */
+  private async sweepDeadWriters(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return;
+    if (this.swept.size > 10_000) this.swept.clear();
+    this.swept.add(dir);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const m = TEMP_NAME.exec(name);
+      if (!m || m[1] !== HOST || alive(Number(m[2]))) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+    }
   }
 
   /**
@@ -252,6 +273,20 @@ export class FileStorage implements Storage {
   async withLocalFile<T>(uri: string, fn: (path: string) => Promise<T>): Promise<T> {
     const { path: p } = await this.filePath(uri);
     return fn(p);
+  }
+}
+
+/** This writer in temp file names: a hash of the host name and the pid. */
+const HOST = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+const WRITER = `${HOST}-${process.pid}`;
+const TEMP_NAME = /^\..+\.([0-9a-f]{8})-(\d+)-[0-9a-f-]{36}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }
 

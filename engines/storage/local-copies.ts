@@ -25,7 +25,15 @@ export class LocalCopies {
   private dir?: Promise<string>;
   private seq = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    private readonly opts: { root?: string } = {},
+  ) {}
+
+  /** The local files of the copies held now (downloaded or downloading). */
+  entryFiles(): string[] {
+    return [...this.entries.values()].map((e) => e.path);
+  }
 
   /** Bytes held on disk now. */
   get heldBytes(): number {
@@ -45,25 +53,9 @@ export class LocalCopies {
     download: (dest: string) => Promise<void>,
     fn: (file: string) => Promise<T>,
   ): Promise<T> {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      const dir = await this.directory();
-      const file = path.join(dir, String(++this.seq), name);
-      const e: Entry = { path: file, bytes, users: 0, lastUsed: Date.now(), ready: Promise.resolve() };
-      e.ready = (async () => {
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        const part = `${file}.part`;
-        await download(part);
-        await fs.rename(part, file);
-      })();
-      this.entries.set(key, e);
-      entry = e;
-      entry.ready.catch(() => {
-        // a failed download is not cached: the next caller tries again
-        if (this.entries.get(key) === e) this.entries.delete(key);
-        void fs.rm(path.dirname(file), { recursive: true, force: true });
-      });
-    }
+    // the entry is in the map before the first await: a reader arriving while this one sets up joins it
+    // instead of starting a second download (whose file nothing would ever evict)
+    const entry = this.entries.get(key) ?? this.add(key, name, bytes, download);
     entry.users++;
     try {
       await entry.ready;
@@ -75,18 +67,47 @@ export class LocalCopies {
     }
   }
 
-  /** Removes unused copies, oldest use first, until the cache fits its limit. */
+  private add(key: string, name: string, bytes: number, download: (dest: string) => Promise<void>): Entry {
+    const seq = String(++this.seq);
+    const e: Entry = { path: '', bytes, users: 0, lastUsed: Date.now(), ready: Promise.resolve() };
+    e.ready = (async () => {
+      const folder = path.join(await this.directory(), seq);
+      e.path = path.join(folder, name);
+      try {
+        await fs.mkdir(folder, { recursive: true });
+        const part = `${e.path}.part`;
+        await download(part);
+        await fs.rename(part, e.path);
+      } catch (err) {
+        // a failed download is not cached (the next reader tries again) and leaves no file
+        if (this.entries.get(key) === e) this.entries.delete(key);
+        await fs.rm(folder, { recursive: true, force: true });
+        throw err;
+      }
+    })();
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /**
+   * Removes unused copies, oldest use first, until the cache fits its limit. The victims are chosen and taken
+   * out of the map in one synchronous step, so a reader arriving while their files are removed never gets one.
+   */
   private async evict(): Promise<void> {
     const idle = [...this.entries.entries()].filter(([, e]) => e.users === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    let held = this.heldBytes;
+    const victims: Entry[] = [];
     for (const [key, e] of idle) {
-      if (this.heldBytes <= this.maxBytes) return;
+      if (held <= this.maxBytes) break;
       this.entries.delete(key);
-      await fs.rm(path.dirname(e.path), { recursive: true, force: true });
+      held -= e.bytes;
+      victims.push(e);
     }
+    await Promise.all(victims.map((e) => fs.rm(path.dirname(e.path), { recursive: true, force: true })));
   }
 
   private directory(): Promise<string> {
-    this.dir ??= fs.mkdtemp(path.join(os.tmpdir(), 'quarry-copies-')).then((d) => {
+    this.dir ??= fs.mkdtemp(path.join(this.opts.root ?? os.tmpdir(), 'quarry-copies-')).then((d) => {
       // the process's copies go with it
       process.once('exit', () => rmSync(d, { recursive: true, force: true }));
       return d;

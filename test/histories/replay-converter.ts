@@ -15,4 +15,17 @@ export const recordedHistories = {
   'assetWorkflow-failed': 'the corrupt pdf asset: its pipeline fails with InvalidInput, recorded as a ClientError outcome',
   modalitySlots: 'the DOCUMENT slot keeper: acquire/release signals and grants for the batch (still running: replayed up to where it was)',
 } as const;
-export type RecordedHistory = keyof typeof recordedHistories;
+
+/**
+ * The modality pipelines, run with their real activities on samples/ (`scripts/record-histories.ts --pipelines`),
+ * recorded with the code from before heartbeats and sized timeouts (main 39480a1): every later change to the
+ * pipelines' commands must still replay them.
+ */
+export const recordedPipelineHistories = {
+  documentPipeline: 'sample.pdf (3 pages, text layer): prepare, one page group, output, work-area cleanup',
+  imagePipeline: 'sample.png: analyzeImage',
+  audioPipeline: 'sample.wav (19 s): probe, plan, speakers ∥ chunks, output',
+  videoPipeline: 'sample.mp4 (6 s): analyzeVideo, the audio-track child, attachTranscript',
+  'audioPipeline-video-track': "the video's audio track through the audio pipeline",
+} as const;
+export type RecordedHistory = keyof typeof recordedHistories | keyof typeof recordedPipelineHistories;

@@ -3,8 +3,14 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, it } from 'vitest';
 import { installRuntime } from '../../worker/temporal-runtime.ts';
+import { defaultWorkflowsPath } from '../../worker/start.ts';
 import { noopWorkflowsPath } from '../helpers/orchestration-activities.ts';
-import { type RecordedHistory, recordedHistories, replayDataConverter } from '../histories/replay-converter.ts';
+import {
+  type RecordedHistory,
+  recordedHistories,
+  recordedPipelineHistories,
+  replayDataConverter,
+} from '../histories/replay-converter.ts';
 
 /**
  * Determinism guard: histories recorded from real runs (scripts/record-histories.ts, committed under
@@ -29,6 +35,18 @@ describe('replaying recorded workflow histories', () => {
     const results = [];
     for await (const r of Worker.runReplayHistories(
       options(),
+      names.map((name) => ({ workflowId: workflowIds[name], history: load(name) })),
+    )) {
+      results.push({ workflowId: r.workflowId, error: r.error ? String(r.error) : undefined });
+    }
+    expect(results).toEqual(names.map((name) => ({ workflowId: workflowIds[name], error: undefined })));
+  });
+
+  it('every recorded modality pipeline (real activities) replays against the current pipeline code', async () => {
+    const names = Object.keys(recordedPipelineHistories) as RecordedHistory[];
+    const results = [];
+    for await (const r of Worker.runReplayHistories(
+      { workflowsPath: defaultWorkflowsPath, dataConverter: replayDataConverter() },
       names.map((name) => ({ workflowId: workflowIds[name], history: load(name) })),
     )) {
       results.push({ workflowId: r.workflowId, error: r.error ? String(r.error) : undefined });

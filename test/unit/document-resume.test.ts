@@ -51,7 +51,7 @@ describe('page groups', () => {
     first.on('heartbeat', (d: unknown) => beats.push(d));
     const r1: { resumedAt: number } = await first.run(acts.extractPageGroup, { plan, first: 0, last: 1 });
     expect(r1.resumedAt).toBe(0);
-    expect(beats.at(-1)).toEqual({ next: 2, of: 2 });
+    expect(beats.at(-1)).toEqual({ next: 2, of: 2, ocrBefore: 0 });
     // a retry whose previous attempt got through page 0
     const retry = new MockActivityEnvironment({ heartbeatDetails: { next: 1 } } as never);
     const r2: { resumedAt: number } = await retry.run(acts.extractPageGroup, { plan, first: 0, last: 1 });

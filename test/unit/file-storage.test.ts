@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -121,7 +122,7 @@ describe('FileStorage', () => {
     }
     const w = await store.write(target, Readable.from(slow()));
     expect(seenDuringWrite).toHaveLength(1);
-    expect(seenDuringWrite[0]).toMatch(/^\.result\.json\.[0-9a-f-]+\.tmp$/);
+    expect(seenDuringWrite[0]).toMatch(/^\.result\.json\.[0-9a-f]{8}-\d+-[0-9a-f-]{36}\.tmp$/);
     expect(w).toEqual({
       uri: target,
       bytes: Buffer.byteLength('{"a":"é"}'),
@@ -138,6 +139,29 @@ describe('FileStorage', () => {
     expect((await store.readBytes(target)).toString()).toBe('{"a":"é"}');
     expect((await rejection(store.write(inRoot('out'), 'x'))).message).toMatch(/is a directory/);
     expect((await rejection(store.write(url(root), 'x'))).message).toMatch(/is a directory/);
+  });
+
+  it('the first write into a folder removes the temp files of writers on this machine that died mid-write, only theirs', async () => {
+    const dir = path.join(root, 'crashed/standard_output/0');
+    await fs.mkdir(dir, { recursive: true });
+    const { pid: deadPid } = spawnSync(process.execPath, ['-e', '']); // a process that has exited: a killed writer
+    const name = (seen: string) => path.basename(seen);
+    // the name this machine's writers use, taken from a real write in progress
+    let live = '';
+    async function* watch() {
+      yield Buffer.from('{}');
+      live = (await fs.readdir(path.join(root, 'crashed'))).find((n) => n.endsWith('.tmp')) ?? '';
+    }
+    await store.write(inRoot('crashed/probe.json'), Readable.from(watch()));
+    const host = /^\.probe\.json\.([0-9a-f]{8})-\d+-/.exec(live)?.[1];
+    expect(host).toBeTruthy();
+    const uuid = '0b6ad0a4-7b3e-4d43-9a55-2f2c3c4a5b6c';
+    const dead = `.result.json.${host}-${deadPid}-${uuid}.tmp`;
+    const mine = `.result.json.${host}-${process.pid}-${uuid}.tmp`; // a writer still running
+    const elsewhere = `.result.json.ffffffff-${deadPid}-${uuid}.tmp`; // another machine sharing the folder
+    for (const n of [dead, mine, elsewhere]) await fs.writeFile(path.join(dir, n), 'partial');
+    await store.write(inRoot('crashed/standard_output/0/result.json'), '{"done":true}');
+    expect((await fs.readdir(dir)).map(name).sort()).toEqual([mine, elsewhere, 'result.json'].sort());
   });
 
   it('lists in lexical path order (like S3 keys), skipping hidden files, with the caller-facing URIs', async () => {
