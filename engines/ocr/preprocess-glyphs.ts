@@ -126,7 +126,8 @@ export function glyphLike(c: Component, pageHeight: number): boolean {
 export const MIN_GLYPHS = 20;
 
 export interface GlyphStats {
-  /** median height in px of the glyph-like components (about the x-height); 0 when too few to say */
+  /** median height in px of the glyphs in text lines (of all glyph-like components when few form lines; about
+   * the x-height); 0 when too few to say */
   medianHeight: number;
   /** centres (normalised 0..1) of the glyphs that sit in lines of text: what OCR should have read */
   centres: { x: number; y: number }[];
@@ -179,8 +180,13 @@ export function inTextLines(glyphs: Component[], minChain = 3): Component[] {
 
 export function glyphStats(img: GrayImage, components = darkComponents(img), minChain = 3): GlyphStats {
   const glyphs = components.filter((c) => glyphLike(c, img.height));
-  const hs = glyphs.map((c) => c.y1 - c.y0).sort((a, b) => a - b);
-  const centres = inTextLines(glyphs, minChain).map((c) => ({
+  const inLines = inTextLines(glyphs, minChain);
+  // the height is measured on the glyphs that form lines when there are enough of them: a speckled scan or
+  // photo has more speck-sized "glyphs" than letters (a receipt on an A4 bed: 4–8 px specks, 22 px text),
+  // and the median of all of them is the specks' height
+  const measured = inLines.length >= MIN_GLYPHS ? inLines : glyphs;
+  const hs = measured.map((c) => c.y1 - c.y0).sort((a, b) => a - b);
+  const centres = inLines.map((c) => ({
     x: (c.x0 + c.x1) / 2 / img.width,
     y: (c.y0 + c.y1) / 2 / img.height,
   }));

@@ -1,9 +1,11 @@
 /**
- * OCR preprocessing with sharp: contrast stretch (normalise) and deskew. The skew angle is estimated by
- * projection profiles (hand-written: sharp has no deskew): the angle whose row histogram of dark pixels is
- * sharpest is the one that lines the text up. Orientation: EXIF (raster.ts) and tesseract OSD (extract-page.ts).
+ * OCR preprocessing: deskew and a contrast stretch from the page's own ink and paper levels
+ * (preprocess-contrast.ts; not sharp's percentile `normalise()`, which blackens sparse pages). The skew angle
+ * is estimated by projection profiles (hand-written: sharp has no deskew): the angle whose row histogram of
+ * dark pixels is sharpest is the one that lines the text up. Orientation: EXIF (raster.ts) and tesseract OSD (extract-page.ts).
  */
 import type { GrayImage } from '../layout/ink.ts';
+import { stretchContrast } from './preprocess-contrast.ts';
 import { grayOf, sharpOfGray } from './raster.ts';
 
 /** Pure: skew in degrees (positive = text rises to the right... rotate by -angle to straighten), |a| ≤ 5. */
@@ -47,8 +49,6 @@ export async function preprocessForOcr(
   if (opts.rotate) s = s.rotate(opts.rotate, { background: '#ffffff' });
   // the row histogram is sharpest at angle `skew` in y' = y + x·tan(skew): text rising by tan(-skew) → rotate by +skew... see test
   if (skew) s = s.rotate(skew, { background: '#ffffff' });
-  return {
-    image: await grayOf(s.normalise()),
-    skew,
-  };
+  const image = opts.rotate || skew ? await grayOf(s) : img;
+  return { image: stretchContrast(image), skew };
 }

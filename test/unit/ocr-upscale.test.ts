@@ -67,6 +67,20 @@ describe('glyph measurement', () => {
     expect(s.medianHeight).toBe(10);
   });
 
+  it('measures the height on the glyphs that form lines, not on more numerous specks (a speckled scan)', () => {
+    const img = textPage(800, 800, 20, 3, 10);
+    // 60 scattered 5-px specks (L-shaped, so not solid blobs), too far apart to form lines
+    for (let k = 0; k < 60; k++) {
+      const x = 300 + (k % 10) * 45;
+      const y = 300 + Math.floor(k / 10) * 70;
+      rect(img, x, y, 5, 1);
+      rect(img, x, y, 1, 5);
+    }
+    const s = glyphStats(img);
+    expect(s.centres).toHaveLength(30);
+    expect(s.medianHeight).toBe(20);
+  });
+
   it('says nothing about a page with too few glyphs', () => {
     expect(glyphStats(textPage(300, 200, 10, 1, 5)).medianHeight).toBe(0);
     expect(glyphStats(blank(100, 100)).medianHeight).toBe(0);
