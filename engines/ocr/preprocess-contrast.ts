@@ -6,7 +6,7 @@
  * reads garbage. Here the page is split into ink and paper (Otsu), paper's median becomes white and the ink's
  * darkest tenth black, so faded scans still gain contrast and clean pages are left as they are.
  */
-import type { GrayImage } from './layout/ink.ts';
+import type { GrayImage } from '../layout/ink.ts';
 import { otsuThreshold } from './preprocess-glyphs.ts';
 
 export interface ContrastLevels {
