@@ -14,3 +14,5 @@ export const ClientErrorType = z.enum([
 ]);
 export type ClientErrorType = z.infer<typeof ClientErrorType>;
 export const clientErrorTypes: readonly string[] = ClientErrorType.options;
+/** Every activity's retry policy: bad input is never worth another attempt. */
+export const nonRetryableErrorTypes: string[] = [...ClientErrorType.options];

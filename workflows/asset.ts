@@ -20,18 +20,19 @@ import { pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
 import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
 import { assetOutputUri as assetOutputUriOf } from '../schemas/output-location.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
 });
 const shape = proxyActivities<{ applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> }>({
   taskQueue: TaskQueue.document,
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput', 'BlueprintSchemaError', 'ResourceNotFound'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
 export interface AssetInput {

@@ -20,8 +20,8 @@ import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
-const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
 /**
  * The activity proxies, each call's start-to-close sized to its work; every call beats while it runs (whisper on
@@ -52,7 +52,7 @@ function audioActivities(untilStopped: boolean) {
       taskQueue: TaskQueue.audio,
       startToCloseTimeout: budgets.transcribeChunk(chunk.endMs - chunk.startMs),
       heartbeatTimeout: HEARTBEAT_TIMEOUT,
-      retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['InvalidInput'] },
+      retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes },
       ...extra,
     } satisfies ActivityOptions);
   return { quick, long, recognise };

@@ -10,8 +10,8 @@ import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { standardOutputAssetsUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
-const nonRetryableErrorTypes = ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'];
 
 /** Every document activity beats while it runs: a dead worker's call is retried HEARTBEAT_TIMEOUT later. */
 const options = (startToCloseTimeout: number, maximumAttempts: number) =>

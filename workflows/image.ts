@@ -3,6 +3,7 @@ import type { ImageActivities } from '../activities/image/image-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
 /** IMAGE: metadata + TEXT_DETECTION (OCR words/lines with boxes) + nudity/suggestive moderation; logos/IAB/summary say why they are empty. */
 export async function imagePipeline(input: PipelineInput): Promise<PipelineResult> {
@@ -11,7 +12,7 @@ export async function imagePipeline(input: PipelineInput): Promise<PipelineResul
     taskQueue: TaskQueue.image,
     startToCloseTimeout: budgets.image(input.asset.bytes),
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes },
   });
   const r = await image.analyzeImage(input);
   return {

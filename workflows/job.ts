@@ -17,7 +17,7 @@ import {
 import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { NotifyActivities } from '../activities/notify/notify-activities.ts';
 import { buildJobEvent } from '../schemas/job-event.ts';
-import type { JobStatus } from '../schemas/job-status.ts';
+import { type JobStatus, nonRetryableErrorTypes } from '../schemas/job-status.ts';
 import type { AssetOutcome, JobInput, JobProgress, JobResult } from '../schemas/job.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryModality, QuarryStatus } from '../schemas/search-attributes.ts';
@@ -33,7 +33,7 @@ const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidInput', 'UnsupportedMediaType'] },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
 });
 const notify = proxyActivities<NotifyActivities>({
   taskQueue: TaskQueue.orchestration,

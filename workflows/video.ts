@@ -5,6 +5,7 @@ import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
 /**
  * VIDEO: metadata, shots and chapters, and — when the file has an audio track and TRANSCRIPT is on —
@@ -16,7 +17,7 @@ export async function videoPipeline(input: PipelineInput): Promise<PipelineResul
     taskQueue: TaskQueue.video,
     startToCloseTimeout: budgets.video(input.asset.bytes),
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput', 'LimitExceeded', 'UnsupportedMediaType'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes },
   });
   const r = await video.analyzeVideo(input);
   const types = input.standardOutputConfiguration.video?.extraction?.category?.types;
