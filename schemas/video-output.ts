@@ -7,14 +7,19 @@ const ms = z.number().int().nonnegative();
 const frame = z.number().int().nonnegative();
 const smpte = z.string().regex(/^\d{2}:\d{2}:\d{2}[:;]\d{2}$/);
 
-export const VideoShot = z.object({
-  shot_index: z.number().int().nonnegative(),
+/** Where a shot or chapter lies on the timeline: timecodes, milliseconds and frame indices. */
+const span = {
   start_timecode_smpte: smpte,
   end_timecode_smpte: smpte,
   start_timestamp_millis: ms,
   end_timestamp_millis: ms,
   start_frame_index: frame,
   end_frame_index: frame,
+};
+
+export const VideoShot = z.object({
+  shot_index: z.number().int().nonnegative(),
+  ...span,
   duration_smpte: smpte,
   duration_millis: ms,
   duration_frames: z.number().int().nonnegative(),
@@ -44,12 +49,7 @@ export type VideoFrame = z.infer<typeof VideoFrame>;
 
 export const VideoChapter = z.object({
   chapter_index: z.number().int().nonnegative(),
-  start_timecode_smpte: smpte,
-  end_timecode_smpte: smpte,
-  start_timestamp_millis: ms,
-  end_timestamp_millis: ms,
-  start_frame_index: frame,
-  end_frame_index: frame,
+  ...span,
   duration_millis: ms,
   shot_indices: z.array(z.number().int().nonnegative()),
   summary: z.string().optional(),
