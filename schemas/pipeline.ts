@@ -1,14 +1,28 @@
 import { z } from 'zod';
+import { Stage } from './control-plane.ts';
 import { Modality } from './modality.ts';
 import { OverrideConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
 
-/** A blueprint named by an invoke request or a project (resolved to its schema by the shaping activity). */
+/** A blueprint named by an invoke request or a project: what the request said, before resolution. */
 export const BlueprintRef = z.object({
   blueprintArn: z.string(),
   version: z.string().optional(),
-  stage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
+  stage: Stage.optional(),
 });
 export type BlueprintRef = z.infer<typeof BlueprintRef>;
+
+/** A blueprint reference resolved (catalog or the tenant's control plane): its schema included. */
+export const ResolvedBlueprint = z.object({
+  blueprintArn: z.string(),
+  blueprintName: z.string(),
+  /** the immutable version the reference named */
+  blueprintVersion: z.string().optional(),
+  /** the stage the schema was read from (a user blueprint named without version) */
+  blueprintStage: Stage.optional(),
+  type: Modality,
+  schema: z.string(),
+});
+export type ResolvedBlueprint = z.infer<typeof ResolvedBlueprint>;
 
 /** What the content sniffer found (magic bytes, never the extension). */
 export const ProbedAsset = z.object({

@@ -5,7 +5,9 @@
  * `<assetOutputUri>/custom_output/<segment>/result.json` (+ per-segment standard output when splitting).
  */
 import { Context } from '@temporalio/activity';
+import { controlPlaneFor } from '../../control-plane/context.ts';
 import { resolveBlueprint, resolveProject } from '../../control-plane/resolve.ts';
+import { DEFAULT_TENANT } from '../../control-plane/store.ts';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
 import { type Blueprint, BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
@@ -75,6 +77,10 @@ function layoutOf(output: Json): LayoutDocument {
 export function createShapeActivities(deps: ActivityDeps) {
   const { config, storage } = deps;
 
+  // jobs carry no tenant yet: their blueprints are read as 'default', where every record written before the
+  // store was keyed by tenant is
+  const cp = controlPlaneFor(config, DEFAULT_TENANT);
+
   async function candidatesFor(input: ApplyBlueprintsInput) {
     let refs: { blueprintArn: string; blueprintVersion?: string; blueprintStage?: 'DEVELOPMENT' | 'LIVE' }[] =
       input.blueprints.map((b) => ({
@@ -85,7 +91,7 @@ export function createShapeActivities(deps: ActivityDeps) {
     let fallbackRefs: typeof refs = [];
     let splitter = input.splitter;
     if (input.projectArn) {
-      const p = await resolveProject(config, input.projectArn, input.projectStage);
+      const p = await resolveProject(cp, input.projectArn, input.projectStage);
       if (!p)
         throw clientError(
           'ResourceNotFound',
@@ -96,16 +102,17 @@ export function createShapeActivities(deps: ActivityDeps) {
       if (p.overrideConfiguration?.document?.splitter?.state === 'ENABLED') splitter = true;
     }
     const load = async (ref: (typeof refs)[number]): Promise<MatchCandidate & { type: string }> => {
-      const r = await resolveBlueprint(config, ref);
+      const r = await resolveBlueprint(cp, ref);
       if (!r) throw clientError('ResourceNotFound', `blueprint ${ref.blueprintArn} was not found`);
       let blueprint: Blueprint;
       try {
-        blueprint = parseBlueprint(r.schema, { modality: r.type, name: r.name });
+        blueprint = parseBlueprint(r.schema, { modality: r.type, name: r.blueprintName });
       } catch (e) {
-        if (e instanceof BlueprintSchemaError) throw clientError('BlueprintSchemaError', `${r.arn}: ${e.message}`);
+        if (e instanceof BlueprintSchemaError)
+          throw clientError('BlueprintSchemaError', `${r.blueprintArn}: ${e.message}`);
         throw e;
       }
-      return { arn: r.arn, name: r.name, version: r.version, blueprint, type: r.type };
+      return { arn: r.blueprintArn, name: r.blueprintName, version: r.blueprintVersion, blueprint, type: r.type };
     };
     const all = await Promise.all(refs.map(load));
     const candidates = all.filter((c) => c.type === input.modality);

@@ -68,7 +68,7 @@ describe('applyBlueprints activity', () => {
     const store = new ControlPlaneStore(home);
     const arn = (n: string) => `arn:aws:bedrock:us-east-1:aws:blueprint/${findCatalogBlueprint(n)!.name}`;
     const projectArn = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-project/abc123';
-    await store.putProject({
+    await store.putProject('default', {
       projectArn,
       projectName: 'packets',
       projectType: 'ASYNC',
