@@ -20,6 +20,7 @@ import type { JobStatus } from '../schemas/job-status.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryProject, QuarryStatus, QuarryTenant } from '../schemas/search-attributes.ts';
 import type { jobWorkflow } from '../workflows/job.ts';
+import { carryCustomOutput } from './carry-custom-output.ts';
 import { invocationArn, jobIdFor, jobWorkflowId } from './job-id.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import { type ResolvedConfiguration, resolveConfiguration } from './resolve-configuration.ts';
@@ -88,6 +89,7 @@ export async function startJob(
       `too many jobs waiting to start for this tenant (${waiting.count}, limit ${ctx.config.quotas.maxWaitingJobs}); retry later`,
     );
   const submittedAt = new Date().toISOString();
+  const jobOutputUri = joinUri(req.outputUri, jobId);
   const input: JobInput = {
     jobId,
     invocationArn: arn,
@@ -97,6 +99,7 @@ export async function startJob(
     standardOutputConfiguration: resolved.standardOutputConfiguration,
     overrideConfiguration: resolved.overrideConfiguration,
     blueprints: resolved.blueprints,
+    customOutput: await carryCustomOutput(ctx.storage, jobOutputUri, resolved.customOutput),
     projectArn: resolved.projectArn,
     projectStage: resolved.projectStage,
     notify: req.notify,
@@ -131,7 +134,7 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
   const req = parseRequest(InvokeDataAutomationAsyncRequest, body);
   checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
   checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
-  const resolved = await resolveConfiguration(ctx, req);
+  const resolved = await resolveConfiguration(ctx, req, { sync: false });
   const { invocationArn } = await startJob(
     ctx,
     {

@@ -1,9 +1,11 @@
 /**
- * Resolving what a job names into what it runs: a project ARN (+ stage) into its configuration, and a blueprint
- * reference (catalog public ARN, or the tenant's blueprint at a version or stage) into its schema.
+ * Resolving what a job names into what it runs: a project ARN (+ stage) into its configuration, a blueprint
+ * reference (catalog public ARN, or the tenant's blueprint at a version or stage) into its schema, and the two
+ * together into the custom output a job carries from submit to its last asset (ResolvedCustomOutput).
  */
 import type { BlueprintItem, ProjectConfig, Stage } from '../schemas/control-plane.ts';
-import type { BlueprintRef, ResolvedBlueprint } from '../schemas/pipeline.ts';
+import { BdaError } from '../schemas/errors.ts';
+import type { BlueprintRef, ResolvedBlueprint, ResolvedCustomOutput } from '../schemas/pipeline.ts';
 import { catalogBlueprint, isCatalogRef } from './catalog.ts';
 import type { ControlPlane } from './context.ts';
 import { blueprintSnapshot, currentStage } from './stages.ts';
@@ -56,3 +58,33 @@ export const asBlueprintRefs = (items: BlueprintItem[]): BlueprintRef[] =>
     ...(b.blueprintVersion ? { version: b.blueprintVersion } : {}),
     ...(b.blueprintStage ? { stage: b.blueprintStage } : {}),
   }));
+
+/**
+ * What a job's custom output runs with: the blueprints the request named, else the project's; the project's
+ * fallback blueprint; the splitter as decided by the caller. A reference that does not resolve is a
+ * ResourceNotFoundException naming `field` (e.g. `blueprints[1].blueprintArn`).
+ */
+export async function resolveCustomOutput(
+  cp: ControlPlane,
+  job: { blueprints: AnyBlueprintRef[]; project?: ResolvedProject; splitter: boolean },
+): Promise<ResolvedCustomOutput> {
+  const fromRequest = job.blueprints.length > 0;
+  const refs = fromRequest ? job.blueprints : (job.project?.customOutputConfiguration?.blueprints ?? []);
+  const field = fromRequest ? 'blueprints' : 'customOutputConfiguration.blueprints';
+  const fallbacks = job.project?.customOutputConfiguration?.document?.fallbackBlueprints ?? [];
+  const load = async (ref: AnyBlueprintRef, name: string) => {
+    const r = await resolveBlueprint(cp, ref);
+    if (!r)
+      throw new BdaError('ResourceNotFoundException', `${name}: blueprint ${ref.blueprintArn} was not found`, [
+        { name, message: 'not found' },
+      ]);
+    return r;
+  };
+  return {
+    blueprints: await Promise.all(refs.map((r, i) => load(r, `${field}[${i}].blueprintArn`))),
+    fallbackBlueprints: await Promise.all(
+      fallbacks.map((r, i) => load(r, `customOutputConfiguration.document.fallbackBlueprints[${i}].blueprintArn`)),
+    ),
+    splitter: job.splitter,
+  };
+}

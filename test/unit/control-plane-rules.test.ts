@@ -1,6 +1,6 @@
 /**
  * The control-plane rules as plain calls (no HTTP): the tenant-keyed store, names, stages and versions, projects'
- * blueprint checks, pagination; and the CLI's `blueprints create` going through the same call.
+ * blueprint checks, resolution for a job, pagination; and the CLI's `blueprints create` going through the same call.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ import {
 import { type ControlPlane, controlPlaneFor } from '../../control-plane/context.ts';
 import { page } from '../../control-plane/pagination.ts';
 import { createProject, getProject, listProjects, updateProject } from '../../control-plane/projects.ts';
-import { resolveBlueprint, resolveProject } from '../../control-plane/resolve.ts';
+import { resolveBlueprint, resolveCustomOutput, resolveProject } from '../../control-plane/resolve.ts';
 import { nextVersion } from '../../control-plane/stages.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import type { StoredBlueprint } from '../../schemas/control-plane.ts';
@@ -251,6 +251,50 @@ describe('project rules', () => {
     ).toBeUndefined();
     expect((await listProjects(cp)).projects).toHaveLength(2); // one summary per stage
     expect((await listProjects(cp, { blueprintFilter: { blueprintArn: receipt } })).projects).toHaveLength(1);
+  });
+});
+
+describe('resolving what a job runs', () => {
+  it("takes the request's blueprints before the project's, the project's fallback, and names what is missing", async () => {
+    const { blueprint } = await createBlueprint(cp, {
+      blueprintName: 'inv',
+      type: 'DOCUMENT',
+      schema: schema('Invoice'),
+    });
+    await createBlueprintVersion(cp, blueprint.blueprintArn);
+    const project = {
+      standardOutputConfiguration: standard,
+      customOutputConfiguration: {
+        blueprints: [{ blueprintArn: blueprint.blueprintArn, blueprintVersion: '1' }],
+        document: { fallbackBlueprints: [{ blueprintArn: receipt }] },
+      },
+    };
+    const fromProject = await resolveCustomOutput(cp, { blueprints: [], project, splitter: true });
+    expect(fromProject.blueprints).toEqual([
+      {
+        blueprintArn: blueprint.blueprintArn,
+        blueprintName: 'inv',
+        blueprintVersion: '1',
+        type: 'DOCUMENT',
+        schema: schema('Invoice'),
+      },
+    ]);
+    expect(fromProject.fallbackBlueprints.map((b) => b.blueprintName)).toEqual([
+      'bedrock-data-automation-public-receipt',
+    ]);
+    expect(fromProject.splitter).toBe(true);
+    const fromRequest = await resolveCustomOutput(cp, {
+      blueprints: [{ blueprintArn: receipt }],
+      project,
+      splitter: false,
+    });
+    expect(fromRequest.blueprints.map((b) => b.blueprintArn)).toEqual([receipt]);
+    await expect(
+      resolveCustomOutput(cp, {
+        blueprints: [{ blueprintArn: receipt }, { blueprintArn: blueprint.blueprintArn, version: '9' }],
+        splitter: false,
+      }),
+    ).rejects.toMatchObject({ type: 'ResourceNotFoundException', fieldList: [{ name: 'blueprints[1].blueprintArn' }] });
   });
 });
 
