@@ -7,7 +7,7 @@ import { startApi } from './server.ts';
 export async function runApi(): Promise<void> {
   const config = loadConfig();
   const { client } = await connectClient(config);
-  const { handleControlPlane } = await import('./control/index.ts');
+  const { handleControlPlane } = await import('./control-plane-routes.ts');
   const api = await startApi({ config, client, storage: openStorage(config), controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
   console.error(`[api] listening on ${api.url}`);
   await new Promise<void>((resolve) => {

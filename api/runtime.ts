@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { z } from 'zod';
-import { jobMetadataUri, jobOutputUri } from '../schemas/output-location.ts';
+import { jobMetadataUri, jobOutputUri as jobOutputUriOf } from '../schemas/output-location.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import {
   describeZodError,
@@ -20,6 +20,7 @@ import type { JobStatus } from '../schemas/job-status.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryProject, QuarryStatus, QuarryTenant } from '../schemas/search-attributes.ts';
 import type { jobWorkflow } from '../workflows/job.ts';
+import { carryCustomOutput } from './carry-custom-output.ts';
 import { invocationArn, jobIdFor, jobWorkflowId } from './job-id.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import { type ResolvedConfiguration, resolveConfiguration } from './resolve-configuration.ts';
@@ -88,6 +89,7 @@ export async function startJob(
       `too many jobs waiting to start for this tenant (${waiting.count}, limit ${ctx.config.quotas.maxWaitingJobs}); retry later`,
     );
   const submittedAt = new Date().toISOString();
+  const jobOutputUri = jobOutputUriOf(req.outputUri, jobId);
   const input: JobInput = {
     jobId,
     invocationArn: arn,
@@ -97,6 +99,7 @@ export async function startJob(
     standardOutputConfiguration: resolved.standardOutputConfiguration,
     overrideConfiguration: resolved.overrideConfiguration,
     blueprints: resolved.blueprints,
+    customOutput: await carryCustomOutput(ctx.storage, jobOutputUri, resolved.customOutput),
     projectArn: resolved.projectArn,
     projectStage: resolved.projectStage,
     notify: req.notify,
@@ -131,7 +134,7 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
   const req = parseRequest(InvokeDataAutomationAsyncRequest, body);
   checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
   checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
-  const resolved = await resolveConfiguration(ctx, req);
+  const resolved = await resolveConfiguration(ctx, req, { sync: false });
   const { invocationArn } = await startJob(
     ctx,
     {
@@ -161,7 +164,7 @@ export async function jobStatus(client: Client, jobId: string, tenant: string) {
   let status: JobStatus = (desc.typedSearchAttributes.get(QuarryStatus) as JobStatus | undefined) ?? 'Created';
   let errorType: string | undefined;
   let errorMessage: string | undefined;
-  let metadataUri = jobMetadataUri(jobOutputUri(memo.outputUri, jobId));
+  let metadataUri = jobMetadataUri(jobOutputUriOf(memo.outputUri, jobId));
   const state = desc.status.name;
   if (state === 'COMPLETED') {
     const r: JobResult = await handle.result();

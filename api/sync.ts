@@ -45,7 +45,7 @@ export async function invokeDataAutomation(ctx: RuntimeContext, body: unknown) {
   }
   const outputUri = req.outputConfiguration?.s3Uri ?? `${scratch}/out`;
   try {
-    const resolved = await resolveConfiguration(ctx, req);
+    const resolved = await resolveConfiguration(ctx, req, { sync: true });
     const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true }, resolved);
     const result: JobResult = await ctx.client.workflow.getHandle<typeof jobWorkflow>(workflowId).result();
     if (result.status === 'ClientError') throw validationError(`${result.errorType}: ${result.errorMessage}`);

@@ -1,16 +1,34 @@
 /**
  * `quarry blueprints …`: list, show, validate, create, delete blueprints and write one from a sentence.
- * Works on the same durable control-plane store the API serves (QUARRY_HOME/control-plane).
+ * The same control-plane calls the API serves, on the same store (QUARRY_HOME/control-plane), as tenant 'default'.
  */
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import { resolveBlueprint } from '../control-plane/resolve.ts';
-import { ControlPlaneStore } from '../control-plane/store.ts';
 import { CATALOG, publicBlueprintArn } from '../blueprints/catalog.ts';
 import { type BlueprintModality, BlueprintSchemaError, leafPaths, parseBlueprint } from '../blueprints/dialect.ts';
+import { createBlueprint, deleteBlueprint } from '../control-plane/blueprints.ts';
+import { controlPlaneFor } from '../control-plane/context.ts';
+import { resolveBlueprint } from '../control-plane/resolve.ts';
+import { DEFAULT_TENANT } from '../control-plane/store.ts';
+import { CreateBlueprintRequest } from '../schemas/control-plane.ts';
+import { BdaError } from '../schemas/errors.ts';
 import { blueprintFromTextWithProvider } from '../engines/language/blueprint-from-text.ts';
 import { configuredProvider } from '../engines/language/configured.ts';
 import { loadConfig } from '../schemas/config.ts';
+
+/** The CLI is the local operator: it acts as the 'default' tenant (the one dev-mode API requests act as). */
+const controlPlane = () => controlPlaneFor(loadConfig(), DEFAULT_TENANT);
+
+/** Runs a control-plane call; a rule it breaks (BdaError) is printed and sets exit code 1. */
+async function report(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (!(e instanceof BdaError)) throw e;
+    console.error(e.message);
+    process.exitCode = 1;
+  }
+}
 
 export function registerBlueprintCommands(program: Command): void {
   const bp = program.command('blueprints').description('manage blueprints (custom output schemas)');
@@ -18,10 +36,9 @@ export function registerBlueprintCommands(program: Command): void {
   bp.command('list')
     .description('built-in catalog blueprints and your own')
     .action(async () => {
-      const config = loadConfig();
-      for (const e of CATALOG)
-        console.log(`${publicBlueprintArn(config.region, e.name)}\t${e.modality}\t${e.displayName}`);
-      for (const b of await new ControlPlaneStore(config.home).listBlueprints()) {
+      const cp = controlPlane();
+      for (const e of CATALOG) console.log(`${publicBlueprintArn(cp.region, e.name)}\t${e.modality}\t${e.displayName}`);
+      for (const b of await cp.store.listBlueprints(cp.tenant)) {
         console.log(
           `${b.blueprintArn}\t${b.type}\t${b.blueprintName}\tstages: ${Object.keys(b.stages).join(',')}\tversions: ${Object.keys(b.versions).join(',') || '-'}`,
         );
@@ -33,7 +50,7 @@ export function registerBlueprintCommands(program: Command): void {
     .option('--stage <stage>', 'DEVELOPMENT or LIVE')
     .option('--blueprint-version <n>', 'an immutable version')
     .action(async (ref: string, o: { stage?: 'DEVELOPMENT' | 'LIVE'; blueprintVersion?: string }) => {
-      const r = await resolveBlueprint(loadConfig(), {
+      const r = await resolveBlueprint(controlPlane(), {
         blueprintArn: ref,
         blueprintStage: o.stage,
         blueprintVersion: o.blueprintVersion,
@@ -67,42 +84,29 @@ export function registerBlueprintCommands(program: Command): void {
     });
 
   bp.command('create <name> <file>')
-    .description('store a blueprint (DEVELOPMENT stage unless --stage LIVE)')
+    .description('store a blueprint (LIVE stage unless --stage DEVELOPMENT), as CreateBlueprint does')
     .option('--type <modality>', 'DOCUMENT, IMAGE, AUDIO or VIDEO', 'DOCUMENT')
-    .option('--stage <stage>', 'DEVELOPMENT or LIVE', 'DEVELOPMENT')
-    .action(async (name: string, file: string, o: { type: BlueprintModality; stage: 'DEVELOPMENT' | 'LIVE' }) => {
-      const config = loadConfig();
+    .option('--stage <stage>', 'DEVELOPMENT or LIVE (default LIVE: what a reference without a stage runs)')
+    .action(async (name: string, file: string, o: { type: BlueprintModality; stage?: 'DEVELOPMENT' | 'LIVE' }) => {
       const schema = await fs.readFile(file, 'utf8');
-      try {
-        parseBlueprint(schema, { modality: o.type });
-      } catch (e) {
-        console.error((e as Error).message);
+      const r = CreateBlueprintRequest.safeParse({ blueprintName: name, type: o.type, schema, blueprintStage: o.stage });
+      if (!r.success) {
+        console.error(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         process.exitCode = 1;
         return;
       }
-      const store = new ControlPlaneStore(config.home);
-      if ((await store.listBlueprints()).some((b) => b.blueprintName === name)) {
-        console.error(`a blueprint named ${name} already exists`);
-        process.exitCode = 1;
-        return;
-      }
-      const t = new Date().toISOString();
-      const arn = `arn:aws:bedrock:${config.region}:${config.accountId}:blueprint/${ControlPlaneStore.newId()}`;
-      await store.putBlueprint({
-        blueprintArn: arn,
-        blueprintName: name,
-        type: o.type,
-        creationTime: t,
-        stages: { [o.stage]: { schema, lastModifiedTime: t } },
-        versions: {},
+      await report(async () => {
+        const { blueprint } = await createBlueprint(controlPlane(), r.data);
+        console.log(blueprint.blueprintArn);
       });
-      console.log(arn);
     });
 
   bp.command('delete <arn>')
     .description('delete a stored blueprint')
     .action(async (arn: string) => {
-      await new ControlPlaneStore(loadConfig().home).deleteBlueprint(arn);
+      await report(async () => {
+        await deleteBlueprint(controlPlane(), arn);
+      });
     });
 
   bp.command('from-text <sentence...>')

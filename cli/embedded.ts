@@ -64,7 +64,7 @@ export async function startEmbedded(opts: { fixedPorts: boolean; ui: boolean; lo
       shutdownGraceSeconds: 5,
     });
     stops.push(() => workers.shutdown());
-    const { handleControlPlane } = await import('../api/control/index.ts');
+    const { handleControlPlane } = await import('../api/control-plane-routes.ts');
     const api: RunningApi = await startApi({ config, client, storage, controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
     stops.push(() => api.close());
     return { config, apiUrl: api.url, uiUrl: temporal.uiUrl, stop };

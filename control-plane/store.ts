@@ -1,81 +1,100 @@
 /**
- * Durable store of blueprints and projects: one JSON file per resource under `<home>/control-plane/`, written
- * atomically (temp file + rename), so a crash never leaves half a record. Read by the API and by the shaping
- * activity (any process sharing QUARRY_HOME). No native modules.
+ * Durable store of a tenant's blueprints and projects: one JSON file per resource, written atomically (temp file
+ * + rename), so a crash never leaves half a record. Every call names the tenant, and a tenant only ever reads its
+ * own folder:
+ *
+ *   <home>/control-plane/{blueprints,projects}/<id>.json                    tenant 'default'
+ *   <home>/control-plane/tenants/<tenant>/{blueprints,projects}/<id>.json   every other tenant
+ *
+ * 'default' keeps the layout the store had before it was keyed by tenant, so records written then stay where they
+ * are and belong to 'default' (to hand them to another tenant, move the files into its folder). Shared by every
+ * process with the same QUARRY_HOME. No native modules.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StoredBlueprint, StoredProject } from '../schemas/control-plane.ts';
+import { resourceIdOf } from './arns.ts';
 
-const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-const safe = (id: string) => {
-  if (!/^[a-zA-Z0-9-_]+$/.test(id)) throw new Error(`invalid resource id '${id}'`);
-  return id;
-};
+type Kind = 'blueprints' | 'projects';
+const SAFE = /^[a-zA-Z0-9-_]{1,128}$/;
+
+export const DEFAULT_TENANT = 'default';
 
 export class ControlPlaneStore {
   readonly dir: string;
   constructor(home: string) {
     this.dir = path.join(home, 'control-plane');
   }
-  private file(kind: 'blueprints' | 'projects', id: string) {
-    return path.join(this.dir, kind, `${safe(id)}.json`);
+  private folder(tenant: string, kind: Kind): string {
+    if (!SAFE.test(tenant)) throw new Error(`tenant '${tenant}' cannot name a control-plane folder (^[a-zA-Z0-9-_]+$)`);
+    return tenant === DEFAULT_TENANT ? path.join(this.dir, kind) : path.join(this.dir, 'tenants', tenant, kind);
   }
-  private async write(kind: 'blueprints' | 'projects', id: string, value: unknown) {
-    const f = this.file(kind, id);
+  /** the record's file, or null when the ARN carries no usable id (such a resource cannot exist) */
+  private file(tenant: string, kind: Kind, arn: string): string | null {
+    const id = resourceIdOf(arn);
+    return id && SAFE.test(id) ? path.join(this.folder(tenant, kind), `${id}.json`) : null;
+  }
+  private async write(tenant: string, kind: Kind, arn: string, value: unknown) {
+    const f = this.file(tenant, kind, arn);
+    if (!f) throw new Error(`invalid resource ARN '${arn}'`);
     await fs.mkdir(path.dirname(f), { recursive: true });
     const tmp = `${f}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
     await fs.rename(tmp, f);
   }
-  private async read<T>(
-    kind: 'blueprints' | 'projects',
-    id: string,
-    schema: { parse(v: unknown): T },
-  ): Promise<T | null> {
+  private async readFile<T>(f: string, schema: { parse(v: unknown): T }): Promise<T | null> {
     try {
-      return schema.parse(JSON.parse(await fs.readFile(this.file(kind, id), 'utf8')));
+      return schema.parse(JSON.parse(await fs.readFile(f, 'utf8')));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as Error).message.startsWith('invalid resource id'))
-        return null;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
   }
-  private async all<T>(kind: 'blueprints' | 'projects', schema: { parse(v: unknown): T }): Promise<T[]> {
-    const names = await fs.readdir(path.join(this.dir, kind)).catch(() => [] as string[]);
+  private read<T>(tenant: string, kind: Kind, arn: string, schema: { parse(v: unknown): T }): Promise<T | null> {
+    const f = this.file(tenant, kind, arn);
+    return f ? this.readFile(f, schema) : Promise.resolve(null);
+  }
+  private async remove(tenant: string, kind: Kind, arn: string) {
+    const f = this.file(tenant, kind, arn);
+    if (f) await fs.rm(f, { force: true });
+  }
+  private async all<T>(tenant: string, kind: Kind, schema: { parse(v: unknown): T }): Promise<T[]> {
+    const dir = this.folder(tenant, kind);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
     const out: T[] = [];
     for (const n of names.filter((x) => x.endsWith('.json')).sort()) {
-      const v = await this.read(kind, n.slice(0, -5), schema);
+      const v = await this.readFile(path.join(dir, n), schema);
       if (v) out.push(v);
     }
     return out;
   }
-  static newId(): string {
-    return randomBytes(6).toString('hex');
+
+  /** the record whose ARN is exactly `arn` (the file is found by the ARN's id; region and account must match too) */
+  async getBlueprint(tenant: string, arn: string) {
+    const b = await this.read(tenant, 'blueprints', arn, StoredBlueprint);
+    return b?.blueprintArn === arn ? b : null;
   }
-  getBlueprint(arn: string) {
-    return this.read('blueprints', idOf(arn), StoredBlueprint);
+  putBlueprint(tenant: string, b: StoredBlueprint) {
+    return this.write(tenant, 'blueprints', b.blueprintArn, b);
   }
-  putBlueprint(b: StoredBlueprint) {
-    return this.write('blueprints', idOf(b.blueprintArn), b);
+  deleteBlueprint(tenant: string, arn: string) {
+    return this.remove(tenant, 'blueprints', arn);
   }
-  async deleteBlueprint(arn: string) {
-    await fs.rm(this.file('blueprints', idOf(arn)), { force: true });
+  listBlueprints(tenant: string) {
+    return this.all(tenant, 'blueprints', StoredBlueprint);
   }
-  listBlueprints() {
-    return this.all('blueprints', StoredBlueprint);
+  async getProject(tenant: string, arn: string) {
+    const p = await this.read(tenant, 'projects', arn, StoredProject);
+    return p?.projectArn === arn ? p : null;
   }
-  getProject(arn: string) {
-    return this.read('projects', idOf(arn), StoredProject);
+  putProject(tenant: string, p: StoredProject) {
+    return this.write(tenant, 'projects', p.projectArn, p);
   }
-  putProject(p: StoredProject) {
-    return this.write('projects', idOf(p.projectArn), p);
+  deleteProject(tenant: string, arn: string) {
+    return this.remove(tenant, 'projects', arn);
   }
-  async deleteProject(arn: string) {
-    await fs.rm(this.file('projects', idOf(arn)), { force: true });
-  }
-  listProjects() {
-    return this.all('projects', StoredProject);
+  listProjects(tenant: string) {
+    return this.all(tenant, 'projects', StoredProject);
   }
 }

@@ -5,7 +5,9 @@ import { OverrideConfiguration, StandardOutputConfiguration } from './output-con
 export const Stage = z.enum(['DEVELOPMENT', 'LIVE']);
 export type Stage = z.infer<typeof Stage>;
 export const BlueprintType = z.enum(['DOCUMENT', 'IMAGE', 'AUDIO', 'VIDEO']);
-const Name = z
+export type BlueprintType = z.infer<typeof BlueprintType>;
+/** BDA's rule for blueprint and project names. */
+export const ResourceName = z
   .string()
   .min(1)
   .max(128)
@@ -29,7 +31,7 @@ export const CustomOutputConfiguration = z.object({
 export type CustomOutputConfiguration = z.infer<typeof CustomOutputConfiguration>;
 
 export const CreateBlueprintRequest = z.object({
-  blueprintName: Name,
+  blueprintName: ResourceName,
   type: BlueprintType,
   blueprintStage: Stage.optional(),
   schema: z.string().min(1),
@@ -37,15 +39,22 @@ export const CreateBlueprintRequest = z.object({
   encryptionConfiguration: z.unknown().optional(),
   tags: Tags,
 });
+export type CreateBlueprintRequest = z.infer<typeof CreateBlueprintRequest>;
 export const GetBlueprintRequest = z.object({
   blueprintVersion: z.string().optional(),
   blueprintStage: Stage.optional(),
 });
+export type GetBlueprintRequest = z.infer<typeof GetBlueprintRequest>;
 export const UpdateBlueprintRequest = z.object({
   schema: z.string().min(1),
   blueprintStage: Stage.optional(),
   encryptionConfiguration: z.unknown().optional(),
 });
+export type UpdateBlueprintRequest = z.infer<typeof UpdateBlueprintRequest>;
+/** DeleteBlueprint: `blueprintVersion` is a query parameter; without it the whole blueprint goes. */
+export const DeleteBlueprintRequest = z.object({ blueprintVersion: z.string().optional() });
+export type DeleteBlueprintRequest = z.infer<typeof DeleteBlueprintRequest>;
+export const CreateBlueprintVersionRequest = z.object({ clientToken: z.string().optional() });
 export const ListBlueprintsRequest = z.object({
   blueprintArn: z.string().optional(),
   resourceOwner: z.enum(['SERVICE', 'ACCOUNT']).optional(),
@@ -54,14 +63,16 @@ export const ListBlueprintsRequest = z.object({
   nextToken: z.string().optional(),
   projectFilter: z.object({ projectArn: z.string(), projectStage: Stage.optional() }).optional(),
 });
+export type ListBlueprintsRequest = z.infer<typeof ListBlueprintsRequest>;
 export const CopyBlueprintStageRequest = z.object({
   sourceStage: Stage,
   targetStage: Stage,
   clientToken: z.string().optional(),
 });
+export type CopyBlueprintStageRequest = z.infer<typeof CopyBlueprintStageRequest>;
 
 export const CreateProjectRequest = z.object({
-  projectName: Name,
+  projectName: ResourceName,
   projectDescription: z.string().max(300).optional(),
   projectStage: Stage.optional(),
   projectType: z.enum(['ASYNC', 'SYNC']).optional(),
@@ -73,12 +84,16 @@ export const CreateProjectRequest = z.object({
   encryptionConfiguration: z.unknown().optional(),
   tags: Tags,
 });
+export type CreateProjectRequest = z.infer<typeof CreateProjectRequest>;
+export const GetProjectRequest = z.object({ projectStage: Stage.optional() });
+export type GetProjectRequest = z.infer<typeof GetProjectRequest>;
 export const UpdateProjectRequest = CreateProjectRequest.omit({
   projectName: true,
   projectType: true,
   clientToken: true,
   tags: true,
 });
+export type UpdateProjectRequest = z.infer<typeof UpdateProjectRequest>;
 export const ListProjectsRequest = z.object({
   maxResults: z.number().int().min(1).max(1000).optional(),
   nextToken: z.string().optional(),
@@ -86,9 +101,11 @@ export const ListProjectsRequest = z.object({
   blueprintFilter: BlueprintItem.optional(),
   resourceOwner: z.enum(['SERVICE', 'ACCOUNT']).optional(),
 });
+export type ListProjectsRequest = z.infer<typeof ListProjectsRequest>;
 
 /** One stage (or version) of a stored blueprint. */
 export const BlueprintSnapshot = z.object({ schema: z.string(), lastModifiedTime: z.string() });
+export type BlueprintSnapshot = z.infer<typeof BlueprintSnapshot>;
 export const StoredBlueprint = z.object({
   blueprintArn: z.string(),
   blueprintName: z.string(),

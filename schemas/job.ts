@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JobStatus } from './job-status.ts';
 import { Modality } from './modality.ts';
 import { OverrideConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
-import { BlueprintRef, CustomOutputStatus } from './pipeline.ts';
+import { BlueprintRef, CustomOutputPlan, CustomOutputStatus } from './pipeline.ts';
 
 /** Everything a job workflow needs, resolved by the API at submission (config, project, blueprints). */
 export const JobInput = z.object({
@@ -15,7 +15,13 @@ export const JobInput = z.object({
   outputUri: z.string(),
   standardOutputConfiguration: StandardOutputConfiguration,
   overrideConfiguration: OverrideConfiguration.optional(),
+  /** the blueprints the request (or else its project) named: the record of what was asked */
   blueprints: z.array(BlueprintRef).default([]),
+  /**
+   * what those resolved to at submit, with the project's fallback and splitter: custom output runs with this and
+   * never reads the project again. Absent in jobs submitted before it existed (their activity resolves the refs).
+   */
+  customOutput: CustomOutputPlan.optional(),
   projectArn: z.string().optional(),
   projectStage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
   notify: z.boolean().default(false),

@@ -19,6 +19,10 @@ export const jobMetadataUri = (jobOutput: string) => joinUri(jobOutput, 'job_met
 /** The job's list of input assets (a claim check), written once when the job starts. */
 export const manifestUri = (jobOutput: string) => joinUri(jobOutput, '.quarry', 'manifest.jsonl');
 
+/** The blueprints a job was resolved to at submit, when too large to ride in the job input (named by content). */
+export const resolvedBlueprintsUri = (jobOutput: string, sha256: string) =>
+  joinUri(jobOutput, '.quarry', `custom-output-${sha256.slice(0, 16)}.json`);
+
 export const assetOutputUri = (jobOutput: string, assetIndex: number) => joinUri(jobOutput, assetIndex);
 /** An asset's outcome, read back when job_metadata.json is built. */
 export const assetRecordUri = (jobOutput: string, assetIndex: number) =>

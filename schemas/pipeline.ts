@@ -1,14 +1,48 @@
 import { z } from 'zod';
+import { Stage } from './control-plane.ts';
 import { Modality } from './modality.ts';
 import { OverrideConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
 
-/** A blueprint named by an invoke request or a project (resolved to its schema by the shaping activity). */
+/** A blueprint named by an invoke request or a project: what the request said, before resolution. */
 export const BlueprintRef = z.object({
   blueprintArn: z.string(),
   version: z.string().optional(),
-  stage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),
+  stage: Stage.optional(),
 });
 export type BlueprintRef = z.infer<typeof BlueprintRef>;
+
+/** A blueprint as a job runs it, resolved at submit (catalog or the tenant's control plane): its schema included. */
+export const ResolvedBlueprint = z.object({
+  blueprintArn: z.string(),
+  blueprintName: z.string(),
+  /** the immutable version the reference named */
+  blueprintVersion: z.string().optional(),
+  /** the stage the schema was read from (a user blueprint named without version) */
+  blueprintStage: Stage.optional(),
+  type: Modality,
+  schema: z.string(),
+});
+export type ResolvedBlueprint = z.infer<typeof ResolvedBlueprint>;
+
+/**
+ * What a job's custom output runs with, resolved once at submit: the blueprints (the request's, else the
+ * project's), the project's fallback blueprint and whether the splitter is on. A project or blueprint changed
+ * after submit does not reach a job that is already running.
+ */
+export const ResolvedCustomOutput = z.object({
+  blueprints: z.array(ResolvedBlueprint),
+  fallbackBlueprints: z.array(ResolvedBlueprint).default([]),
+  splitter: z.boolean(),
+});
+export type ResolvedCustomOutput = z.infer<typeof ResolvedCustomOutput>;
+
+/** A resolved custom output too big to carry in every asset's input: a claim check to its JSON in storage. */
+export const StoredCustomOutput = z.object({ uri: z.string(), sha256: z.string(), bytes: z.number().int() });
+export type StoredCustomOutput = z.infer<typeof StoredCustomOutput>;
+
+/** How a job carries its resolved custom output: inline when small, else a claim check (api/carry-custom-output.ts). */
+export const CustomOutputPlan = z.union([ResolvedCustomOutput, StoredCustomOutput]);
+export type CustomOutputPlan = z.infer<typeof CustomOutputPlan>;
 
 /** What the content sniffer found (magic bytes, never the extension). */
 export const ProbedAsset = z.object({
@@ -70,6 +104,9 @@ export const ApplyBlueprintsInput = z.object({
   assetOutputUri: z.string(),
   modality: Modality,
   segments: z.array(SegmentResult),
+  /** what custom output runs with, resolved at submit; absent in jobs submitted before that */
+  customOutput: CustomOutputPlan.optional(),
+  /** without `customOutput` (older jobs) the activity resolves these itself, as it always did */
   blueprints: z.array(BlueprintRef),
   projectArn: z.string().optional(),
   projectStage: z.enum(['DEVELOPMENT', 'LIVE']).optional(),

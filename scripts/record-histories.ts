@@ -20,6 +20,10 @@ import { createStack } from '../test/helpers/stack.ts';
 import { startDevServer } from '../test/helpers/temporal-server.ts';
 import { type RecordedHistory, replayDataConverter } from '../test/histories/replay-converter.ts';
 import { jobWorkflowId } from '../api/job-id.ts';
+import { controlPlaneFor } from '../control-plane/context.ts';
+import { createProject } from '../control-plane/projects.ts';
+import { TaskQueue } from '../schemas/modality.ts';
+import type { ApplyBlueprintsInput } from '../schemas/pipeline.ts';
 import { installRuntime } from '../worker/temporal-runtime.ts';
 import { activitiesByQueue } from '../worker/activities.ts';
 import { defaultWorkflowsPath } from '../worker/start.ts';
@@ -27,13 +31,25 @@ import { defaultWorkflowsPath } from '../worker/start.ts';
 installRuntime('ERROR'); // before the test server, which would otherwise install a chatty default runtime
 const OUT = path.resolve(import.meta.dirname, '../test/histories');
 const PROFILE = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-profile/us.data-automation-v1';
+const RECEIPT = 'arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-receipt';
+/** the shaping step answers without work: its place in the asset's history is what the replay needs */
+const shapingStub = {
+  async applyBlueprints(i: ApplyBlueprintsInput) {
+    return i.segments.map((s) => ({ ...s, customOutputStatus: 'NO_MATCH' as const }));
+  },
+};
 
 const pipelines = process.argv.includes('--pipelines');
 const env = await startDevServer();
 const stack = await createStack({
   address: env.address,
   workflowsPath: pipelines ? defaultWorkflowsPath : noopWorkflowsPath,
-  activities: pipelines ? activitiesByQueue : noopPipelineActivities(),
+  activities: pipelines
+    ? activitiesByQueue
+    : (deps) => {
+        const queues = noopPipelineActivities()(deps);
+        return { ...queues, [TaskQueue.document]: { ...queues[TaskQueue.document], ...shapingStub } };
+      },
   api: true,
   dataConverter: replayDataConverter(),
   env: { QUARRY_BATCH_WINDOW: '2' },
@@ -46,18 +62,14 @@ try {
   await env.teardown();
 }
 
-async function submit(): Promise<string> {
+async function submit(body: Record<string, unknown> = { inputConfiguration: { s3Uri: `${stack.rootUri}/in` } }): Promise<string> {
   const res = await fetch(`${stack.api!.url}/`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'AmazonBedrockKeystoneRuntimeService.InvokeDataAutomationAsync',
     },
-    body: JSON.stringify({
-      inputConfiguration: { s3Uri: `${stack.rootUri}/in` },
-      outputConfiguration: { s3Uri: `${stack.rootUri}/out` },
-      dataAutomationProfileArn: PROFILE,
-    }),
+    body: JSON.stringify({ outputConfiguration: { s3Uri: `${stack.rootUri}/out` }, dataAutomationProfileArn: PROFILE, ...body }),
   });
   if (!res.ok) throw new Error(`submit failed: ${res.status} ${await res.text()}`);
   const { invocationArn } = (await res.json()) as { invocationArn: string };
@@ -114,5 +126,21 @@ async function recordOrchestration() {
     [named('assetWorkflow-failed')]: `${workflowId}/asset-3`,
     [named('modalitySlots')]: 'quarry-slots-DOCUMENT',
   };
+
+  // a pdf against a project (a catalog blueprint, the splitter on): its asset's history has the shaping step
+  const { projectArn } = await createProject(controlPlaneFor(stack.config, 'default'), {
+    projectName: 'replay',
+    standardOutputConfiguration: {},
+    customOutputConfiguration: { blueprints: [{ blueprintArn: RECEIPT }] },
+    overrideConfiguration: { document: { splitter: { state: 'ENABLED' } } },
+  });
+  await writeFiles(path.join(stack.root, 'in-project'), { 'a.pdf': magic.pdf() });
+  const projectJob = await submit({
+    inputConfiguration: { s3Uri: `${stack.rootUri}/in-project/a.pdf` },
+    dataAutomationConfiguration: { dataAutomationProjectArn: projectArn },
+  });
+  const projectResult = await stack.client.workflow.getHandle(projectJob).result();
+  if (projectResult.status !== 'Success') throw new Error(`unexpected job result ${JSON.stringify(projectResult)}`);
+  ids[named('assetWorkflow-blueprints')] = `${projectJob}/asset-0`;
   await save(ids);
 }

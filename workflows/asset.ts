@@ -115,6 +115,9 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
         assetOutputUri,
         modality,
         segments,
+        // resolved at submit; absent for jobs submitted before, whose activity resolves the refs below itself.
+        // Same command either way: only the activity's arguments carry the new field (docs/versioning.md)
+        customOutput: j.customOutput,
         blueprints: j.blueprints,
         projectArn: j.projectArn,
         projectStage: j.projectStage,

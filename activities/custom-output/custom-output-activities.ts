@@ -1,25 +1,25 @@
 /**
- * The blueprint shaping activity: reads a segment's standard output, resolves the job's blueprints (catalog
- * public ARNs, user blueprints from the control plane, or a project's custom output configuration), splits
- * packets when asked, matches each part to a blueprint, extracts, scores and grounds the fields, and writes
+ * The blueprint shaping activity: reads a segment's standard output, takes the job's blueprints as resolved at
+ * submit (job-blueprints.ts), splits packets when asked, matches each part to a blueprint, extracts, scores and
+ * grounds the fields, and writes
  * `<assetOutputUri>/custom_output/<segment>/result.json` (+ per-segment standard output when splitting).
  */
 import { Context } from '@temporalio/activity';
-import { resolveBlueprint, resolveProject } from '../../control-plane/resolve.ts';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
-import { type Blueprint, BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
+import { BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
 import { layoutFromStandardOutput } from '../../blueprints/layout.ts';
 import type { MatchCandidate } from '../../blueprints/match.ts';
 import { buildCustomOutput, scoreResult } from '../../blueprints/output.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
-import type { ApplyBlueprintsInput, SegmentResult } from '../../schemas/pipeline.ts';
+import type { ApplyBlueprintsInput, ResolvedBlueprint, SegmentResult } from '../../schemas/pipeline.ts';
 import { parseStandardOutput } from '../../schemas/standard-output.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { reportProgress } from '../heartbeat.ts';
+import { blueprintsForJob } from './job-blueprints.ts';
 import { fillWithProvider } from './provider-fields.ts';
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
@@ -55,41 +55,23 @@ export function createShapeActivities(deps: ActivityDeps) {
   const { config, storage } = deps;
 
   async function candidatesFor(input: ApplyBlueprintsInput) {
-    let refs: { blueprintArn: string; blueprintVersion?: string; blueprintStage?: 'DEVELOPMENT' | 'LIVE' }[] =
-      input.blueprints.map((b) => ({
-        blueprintArn: b.blueprintArn,
-        blueprintVersion: b.version,
-        blueprintStage: b.stage,
-      }));
-    let fallbackRefs: typeof refs = [];
-    let splitter = input.splitter;
-    if (input.projectArn) {
-      const p = await resolveProject(config, input.projectArn, input.projectStage);
-      if (!p)
-        throw clientError(
-          'ResourceNotFound',
-          `data automation project ${input.projectArn} (${input.projectStage ?? 'LIVE'}) was not found`,
-        );
-      if (!refs.length) refs = p.customOutputConfiguration?.blueprints ?? [];
-      fallbackRefs = p.customOutputConfiguration?.document?.fallbackBlueprints ?? [];
-      if (p.overrideConfiguration?.document?.splitter?.state === 'ENABLED') splitter = true;
-    }
-    const load = async (ref: (typeof refs)[number]): Promise<MatchCandidate & { type: string }> => {
-      const r = await resolveBlueprint(config, ref);
-      if (!r) throw clientError('ResourceNotFound', `blueprint ${ref.blueprintArn} was not found`);
-      let blueprint: Blueprint;
+    const resolved = await blueprintsForJob(deps, input);
+    const candidate = (r: ResolvedBlueprint): MatchCandidate => {
       try {
-        blueprint = parseBlueprint(r.schema, { modality: r.type, name: r.name });
+        const blueprint = parseBlueprint(r.schema, { modality: r.type, name: r.blueprintName });
+        return { arn: r.blueprintArn, name: r.blueprintName, version: r.blueprintVersion, blueprint };
       } catch (e) {
-        if (e instanceof BlueprintSchemaError) throw clientError('BlueprintSchemaError', `${r.arn}: ${e.message}`);
+        if (e instanceof BlueprintSchemaError)
+          throw clientError('BlueprintSchemaError', `${r.blueprintArn}: ${e.message}`);
         throw e;
       }
-      return { arn: r.arn, name: r.name, version: r.version, blueprint, type: r.type };
     };
-    const all = await Promise.all(refs.map(load));
-    const candidates = all.filter((c) => c.type === input.modality);
-    const fallback = (await Promise.all(fallbackRefs.map(load))).find((c) => c.type === input.modality);
-    return { candidates, fallback, splitter: splitter && input.modality === 'DOCUMENT' };
+    const forThisAsset = (list: ResolvedBlueprint[]) => list.filter((b) => b.type === input.modality).map(candidate);
+    return {
+      candidates: forThisAsset(resolved.blueprints),
+      fallback: forThisAsset(resolved.fallbackBlueprints)[0],
+      splitter: resolved.splitter && input.modality === 'DOCUMENT',
+    };
   }
 
   async function applyBlueprints(input: ApplyBlueprintsInput): Promise<SegmentResult[]> {

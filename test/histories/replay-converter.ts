@@ -13,6 +13,8 @@ export const recordedHistories = {
   jobWorkflow: 'a batch job of 4 files (pdf, png, wav, corrupt pdf): listing, sliding window of asset children, job_metadata.json',
   assetWorkflow: 'one pdf asset: probe, slot request/grant, no-op document pipeline child, slot release, asset record',
   'assetWorkflow-failed': 'the corrupt pdf asset: its pipeline fails with InvalidInput, recorded as a ClientError outcome',
+  'assetWorkflow-blueprints':
+    'a pdf against a project (catalog blueprint, splitter): the shaping step (applyBlueprints) after the pipeline; recorded before jobs carried customOutput',
   modalitySlots: 'the DOCUMENT slot keeper: acquire/release signals and grants for the batch (still running: replayed up to where it was)',
 } as const;
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-bedrock-data-automation-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
-import { handleControlPlane } from '../../api/control/router.ts';
+import { handleControlPlane } from '../../api/control-plane-routes.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { publicBlueprintArn } from '../../blueprints/catalog.ts';
 import { activitiesByQueue } from '../../worker/activities.ts';

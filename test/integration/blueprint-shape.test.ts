@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { createShapeActivities } from '../../activities/custom-output/custom-output-activities.ts';
 import { openStorage } from '../../engines/storage/open-storage.ts';
+import { carryCustomOutput, INLINE_CUSTOM_OUTPUT_MAX_BYTES } from '../../api/carry-custom-output.ts';
 import { ControlPlaneStore } from '../../control-plane/store.ts';
 import { findCatalogBlueprint } from '../../blueprints/catalog.ts';
 import { parseBlueprint } from '../../blueprints/dialect.ts';
 import { validateInferenceResult } from '../../blueprints/output.ts';
 import { loadConfig } from '../../schemas/config.ts';
+import type { ResolvedBlueprint, ResolvedCustomOutput, StoredCustomOutput } from '../../schemas/pipeline.ts';
 import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
 
 let home: string;
@@ -62,14 +64,77 @@ afterAll(async () => {
   await fs.rm(home, { recursive: true, force: true });
 });
 
+const catalogArn = (n: string) => `arn:aws:bedrock:us-east-1:aws:blueprint/${findCatalogBlueprint(n)!.name}`;
+const resolved = (n: string): ResolvedBlueprint => {
+  const e = findCatalogBlueprint(n)!;
+  return { blueprintArn: catalogArn(n), blueprintName: e.name, type: e.modality, schema: JSON.stringify(e.schema) };
+};
+
 describe('applyBlueprints activity', () => {
-  it('splits a 3-document packet named by a project, writes per-segment standard and custom output', async () => {
+  it('runs the blueprints resolved at submit: the project named in the input is never read', async () => {
+    const out = `file://${home}/out/resolved/0`;
+    await deps.storage.writeJson(`${out}/standard_output/0/result.json`, standardOutput(pages));
+    const { applyBlueprints } = createShapeActivities(deps);
+    const segments = await applyBlueprints({
+      jobId: 'j2',
+      assetIndex: 0,
+      assetOutputUri: out,
+      modality: 'DOCUMENT',
+      segments: [{ segmentIndex: 0, standardOutputUri: `${out}/standard_output/0/result.json` }],
+      customOutput: {
+        blueprints: ['invoice', 'receipt', 'payslip'].map(resolved),
+        fallbackBlueprints: [],
+        splitter: true,
+      },
+      blueprints: [],
+      // no such project in the store: with customOutput the activity does not look
+      projectArn: 'arn:aws:bedrock:us-east-1:000000000000:data-automation-project/gone00000000',
+      splitter: false,
+    });
+    expect(segments.map((s) => s.customOutputStatus)).toEqual(['MATCH', 'MATCH', 'MATCH']);
+    const receipt = await deps.storage.readJson<any>(segments[1].customOutputUri as string);
+    expect(receipt.matched_blueprint.arn).toBe(catalogArn('receipt'));
+  });
+
+  it('reads a claim check when the resolved blueprints are too big to carry inline, and refuses one changed since', async () => {
+    const big: ResolvedCustomOutput = {
+      blueprints: [resolved('receipt'), ...Array.from({ length: 12 }, () => resolved('passport'))],
+      fallbackBlueprints: [],
+      splitter: false,
+    };
+    const small: ResolvedCustomOutput = { blueprints: [resolved('receipt')], fallbackBlueprints: [], splitter: false };
+    const jobOut = `file://${home}/out/claim`;
+    expect(await carryCustomOutput(deps.storage, jobOut, small)).toBe(small);
+    expect(JSON.stringify(big).length).toBeGreaterThan(INLINE_CUSTOM_OUTPUT_MAX_BYTES);
+    const claim = (await carryCustomOutput(deps.storage, jobOut, big)) as StoredCustomOutput;
+    expect(claim.uri).toMatch(new RegExp(`^${jobOut}/\\.quarry/custom-output-[0-9a-f]{16}\\.json$`));
+    const out = `${jobOut}/0`;
+    await deps.storage.writeJson(`${out}/standard_output/0/result.json`, standardOutput([pages[1]]));
+    const input = {
+      jobId: 'j3',
+      assetIndex: 0,
+      assetOutputUri: out,
+      modality: 'DOCUMENT' as const,
+      segments: [{ segmentIndex: 0, standardOutputUri: `${out}/standard_output/0/result.json` }],
+      customOutput: claim,
+      blueprints: [],
+      splitter: false,
+    };
+    const { applyBlueprints } = createShapeActivities(deps);
+    const [segment] = await applyBlueprints(input);
+    const custom = await deps.storage.readJson<any>(segment.customOutputUri as string);
+    expect(custom.matched_blueprint.arn).toBe(catalogArn('receipt'));
+    await deps.storage.write(claim.uri, JSON.stringify(small));
+    await expect(applyBlueprints(input)).rejects.toMatchObject({ type: 'InvalidInput', message: /sha256 mismatch/ });
+  });
+
+  it('still takes an old-shaped input (no customOutput): the project is resolved from the store, as before', async () => {
     const out = `file://${home}/out/job/0`;
     await deps.storage.writeJson(`${out}/standard_output/0/result.json`, standardOutput(pages));
     const store = new ControlPlaneStore(home);
     const arn = (n: string) => `arn:aws:bedrock:us-east-1:aws:blueprint/${findCatalogBlueprint(n)!.name}`;
     const projectArn = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-project/abc123';
-    await store.putProject({
+    await store.putProject('default', {
       projectArn,
       projectName: 'packets',
       projectType: 'ASYNC',
@@ -126,7 +191,7 @@ describe('applyBlueprints activity', () => {
     expect(receipt.explainability_info[0].Total.geometry[0].page).toBe(2);
   });
 
-  it('reports a missing blueprint as a ResourceNotFound client error', async () => {
+  it('reports a missing blueprint of an old-shaped input as a ResourceNotFound client error', async () => {
     const { applyBlueprints } = createShapeActivities(deps);
     await expect(
       applyBlueprints({

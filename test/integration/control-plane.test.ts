@@ -20,9 +20,9 @@ import {
   UpdateDataAutomationProjectCommand,
 } from '@aws-sdk/client-bedrock-data-automation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleControlPlane } from '../../api/control/index.ts';
-import { resolveBlueprint } from '../../control-plane/resolve.ts';
-import { resolveProject } from '../../control-plane/resolve-project.ts';
+import { handleControlPlane } from '../../api/control-plane-routes.ts';
+import { controlPlaneFor } from '../../control-plane/context.ts';
+import { asBlueprintRefs, resolveBlueprint, resolveProject } from '../../control-plane/resolve.ts';
 import { CATALOG } from '../../blueprints/catalog.ts';
 import { loadConfig } from '../../schemas/config.ts';
 
@@ -36,15 +36,9 @@ const invoiceSchema = JSON.stringify(CATALOG[0].schema);
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-cp-'));
   config = loadConfig({ QUARRY_HOME: home, QUARRY_ACCOUNT_ID: '123456789012', QUARRY_REGION: 'us-east-1' });
-  // as api/server.ts does: the body is read first, then handed to the control plane
+  // as api/server.ts does: the control plane reads its own body, for the authenticated tenant
   server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (
-      !(await handleControlPlane(req, res, Buffer.concat(chunks), { config, storage: undefined, tenant: 'default' }))
-    ) {
-      res.writeHead(404).end();
-    }
+    if (!(await handleControlPlane(req, res, { config, tenant: 'default' }))) res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -148,16 +142,17 @@ describe('control plane through the real AWS SDK client', () => {
     );
 
     // what the runtime and the shaping activity resolve
-    const resolved = await resolveProject(config, projectArn, 'LIVE');
+    const cp = controlPlaneFor(config, 'default');
+    const resolved = await resolveProject(cp, projectArn, 'LIVE');
     expect(resolved?.overrideConfiguration?.document?.splitter?.state).toBe('ENABLED');
-    expect(resolved?.blueprints).toEqual([
+    expect(asBlueprintRefs(resolved?.customOutputConfiguration?.blueprints ?? [])).toEqual([
       { blueprintArn: arn, stage: 'LIVE' },
       { blueprintArn: 'arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-receipt' },
     ]);
-    const bp = await resolveBlueprint(config, { blueprintArn: arn, blueprintStage: 'LIVE' });
-    expect(bp?.name).toBe('my-invoice');
+    const bp = await resolveBlueprint(cp, { blueprintArn: arn, blueprintStage: 'LIVE' });
+    expect(bp?.blueprintName).toBe('my-invoice');
     expect(
-      await resolveBlueprint(config, {
+      await resolveBlueprint(cp, {
         blueprintArn: 'arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-receipt',
       }),
     ).toMatchObject({ type: 'DOCUMENT' });

@@ -6,7 +6,7 @@ import {
   InvokeDataAutomationAsyncCommand,
 } from '@aws-sdk/client-bedrock-data-automation-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { handleControlPlane } from '../../api/control/index.ts';
+import { handleControlPlane } from '../../api/control-plane-routes.ts';
 import { startApi } from '../../api/server.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { DocumentStandardOutput } from '../../schemas/document-output.ts';
