@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { installRuntime } from './temporal-runtime.ts';
 import { activitySlots, queueRateLimit } from './queue-slots.ts';
@@ -11,6 +12,8 @@ export interface StartWorkersOptions {
   connection: NativeConnection;
   namespace: string;
   queues: TaskQueueName[];
+  /** slots per queue, the generative queue's rate, the runtime's log level */
+  worker: QuarryConfig['worker'];
   /** activities registered on each queue */
   activities: Partial<Record<TaskQueueName, object>>;
   dataConverter?: DataConverter;
@@ -34,7 +37,7 @@ export interface RunningWorkers {
  * audio file never starves a one-page receipt.
  */
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
-  installRuntime();
+  installRuntime(opts.worker.logLevel);
   const workers: Worker[] = [];
   let bundle = opts.workflowBundle;
   if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
@@ -57,8 +60,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         dataConverter: opts.dataConverter,
         ...(orchestration ? { workflowBundle: bundle } : {}),
         activities,
-        maxConcurrentActivityTaskExecutions: activitySlots(queue),
-        maxTaskQueueActivitiesPerSecond: queueRateLimit(queue),
+        maxConcurrentActivityTaskExecutions: activitySlots(queue, opts.worker),
+        maxTaskQueueActivitiesPerSecond: queueRateLimit(queue, opts.worker),
         shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
         shutdownForceTime: `${(opts.shutdownGraceSeconds ?? 30) + 10} seconds`,
       }),

@@ -27,7 +27,6 @@ import {
   rasterizeGroupForAnalysis,
 } from '../../engines/document/extract-page.ts';
 import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
-import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
 import { ocrConcurrency } from '../../engines/ocr/ocr-slots.ts';
 import { documentOptions } from './output-options.ts';
@@ -60,11 +59,11 @@ export const standardOutputDir = (input: Pick<PipelineInput, 'assetOutputUri'>) 
   joinUri(input.assetOutputUri, 'standard_output', 0);
 
 export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
-  const { storage } = deps;
+  const { storage, config } = deps;
   const workArea = createWorkAreaActivities(deps);
 
   async function prepareDocument(input: PipelineInput): Promise<DocumentPlan> {
-    const limits = documentLimits();
+    const limits = config.documents.limits;
     const fileType = input.asset.fileType.toUpperCase();
     const workUri = joinUri(input.assetOutputUri, '.work', 'document');
     const bytes = input.asset.bytes || (await storage.stat(input.assetUri)).bytes;
@@ -82,7 +81,8 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     } else if (fileType === 'DOCX') {
       sourceUri = joinUri(workUri, 'converted.pdf');
       ({ kind, pageCount } = await storage.withLocalFile(input.assetUri, async (p) => {
-        const { pdfPath, cleanup } = await convertDocxToPdf(p, activityContext()?.cancellationSignal);
+        const signal = activityContext()?.cancellationSignal;
+        const { pdfPath, cleanup } = await convertDocxToPdf(p, signal, config.tools.soffice);
         try {
           const probe = await probePdf(pdfPath, limits);
           await storage.write(sourceUri, createReadStream(pdfPath), 'application/pdf');
@@ -113,7 +113,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     const resumed = (actx?.info.heartbeatDetails as { next?: number } | undefined)?.next;
     const startAt = typeof resumed === 'number' && resumed > req.first ? resumed : req.first;
     const signal = actx?.cancellationSignal;
-    const engine = await defaultOcrEngine();
+    const engine = await defaultOcrEngine(config);
     let ocrPages = 0;
     await storage.withLocalFile(plan.sourceUri, async (localPath) => {
       const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-pages-'));
@@ -122,9 +122,9 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           kind: plan.kind,
           path: localPath,
           tmpDir,
-          limits: documentLimits(),
+          limits: config.documents.limits,
           engine,
-          psm: Number(process.env.QUARRY_OCR_PSM) || 3,
+          psm: config.documents.ocr.psm,
           signal,
           saveCrop: req.assetsUri
             ? async (name, png) => (await storage.write(joinUri(req.assetsUri as string, name), png, 'image/png')).uri
@@ -166,7 +166,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           heartbeat({ next, of: plan.pageCount });
         };
         // pages of the group in order, as many at once as there are OCR slots
-        const width = Math.max(1, Math.min(ocrConcurrency(), 4));
+        const width = Math.max(1, Math.min(ocrConcurrency(config.documents.ocr.concurrency), 4));
         let cursor = startAt;
         await Promise.all(
           Array.from({ length: width }, async () => {
@@ -209,7 +209,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       s3: s3 ? { bucket: s3[1], key: s3[2] } : undefined,
       pageCount: plan.pageCount,
       options,
-      provider: deps.provider ?? configuredProvider() ?? undefined,
+      provider: deps.provider ?? configuredProvider(config.generative) ?? undefined,
       figureCrops,
       saveAsset: options.additionalFiles
         ? async (name, body, type) => (await storage.write(joinUri(outDir, 'assets', name), body, type)).uri

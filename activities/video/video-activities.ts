@@ -1,5 +1,5 @@
 import type { PipelineInput } from '../../schemas/pipeline.ts';
-import { FFMPEG, ffprobe } from '../../engines/media/ffmpeg.ts';
+import { ffprobe } from '../../engines/media/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { runTool, ToolError } from '../../engines/media/run-tool.ts';
@@ -10,30 +10,26 @@ const rate = (r?: string) => {
   return d ? n / d : 0;
 };
 
-/** BDA limits for video (reference §1.13), configurable. */
-const limits = () => ({
-  maxMs: Number(process.env.QUARRY_VIDEO_MAX_MINUTES ?? 240) * 60_000,
-  maxBytes: Number(process.env.QUARRY_VIDEO_MAX_BYTES ?? 10_240 * 1024 * 1024),
-});
-
 /**
  * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
  * child processes). Chapters group shots; frame OCR, moderation, logos, transcript and summaries are not
  * produced yet and the output says so.
  */
 export function createVideoActivities(deps: ActivityDeps) {
+  const { tools } = deps.config;
   return {
     async analyzeVideo(
       input: PipelineInput,
     ): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
-      const l = limits();
+      // BDA limits for video (reference §1.13), configurable
+      const l = deps.config.video;
       if (input.asset.bytes > l.maxBytes)
         throw clientError(
           'LimitExceeded',
           `the video is ${input.asset.bytes} bytes; the limit is ${l.maxBytes} bytes (QUARRY_VIDEO_MAX_BYTES)`,
         );
       return deps.storage.withLocalFile(input.assetUri, async (file) => {
-        const info = await ffprobe(file, { timeoutMs: 120_000 }).catch((e) => {
+        const info = await ffprobe(file, { timeoutMs: 120_000, tools }).catch((e) => {
           if (e instanceof ToolError)
             throw clientError(
               'InvalidInput',
@@ -53,7 +49,7 @@ export function createVideoActivities(deps: ActivityDeps) {
         const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
         // scene-change scores, one `pts_time`/`scene_score` pair per cut, printed to stdout
         const scenes = await runTool(
-          FFMPEG,
+          tools.ffmpeg,
           [
             '-hide_banner',
             '-nostats',

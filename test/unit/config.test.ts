@@ -1,5 +1,11 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultAudioLimits } from '../../activities/audio/audio-limits.ts';
+import { pipelineSileroOptions } from '../../engines/speech/silero-vad.ts';
+import { DEFAULT_VAD } from '../../engines/speech/vad-engine.ts';
+import { defaultChunkPlan } from '../../engines/speech/voice-activity.ts';
+import { DEFAULT_MODERATION_MODEL, DEFAULT_MODERATION_THRESHOLD } from '../../engines/vision/moderation.ts';
 import { ConfigError, configVariables, knownVariables, loadConfig, startupConfig } from '../../schemas/config.ts';
 import { unknownVariableWarnings } from '../../schemas/config/unknown-variables.ts';
 
@@ -57,6 +63,15 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
     });
     expect(c.documents.ocr.concurrency).toBeUndefined();
     expect(c.audio.asr.modelPath).toBe(path.resolve('.models/whisper/ggml-base.bin'));
+  });
+
+  it('has the same defaults as the engines that also run without a configuration', () => {
+    const c = loadConfig({});
+    expect(c.audio.vad.silero).toEqual(pipelineSileroOptions);
+    expect(c.audio.vad.engine).toBe(DEFAULT_VAD);
+    expect(c.audio.chunkMs).toBe(defaultChunkPlan.targetMs);
+    expect(c.audio.limits).toEqual(defaultAudioLimits);
+    expect(c.images.moderation).toEqual({ model: DEFAULT_MODERATION_MODEL, threshold: DEFAULT_MODERATION_THRESHOLD });
   });
 
   it('parses values in their units, derives what depends on another variable, and treats empty as unset', () => {
@@ -182,5 +197,34 @@ describe('unknown QUARRY_* variables', () => {
     const config = startupConfig({ QUARRY_BATCH_WINDOWS: '4', QUARRY_BATCH_WINDOW: '8' }, (m) => warnings.push(m));
     expect(config.quotas.batchWindow).toBe(8);
     expect(warnings).toEqual([expect.stringMatching(/^QUARRY_BATCH_WINDOWS .*did you mean QUARRY_BATCH_WINDOW\?/)]);
+  });
+});
+
+describe('no configuration read around QuarryConfig', () => {
+  it('no product file reads a variable from the environment itself', async () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const folders = [
+      'activities',
+      'api',
+      'blueprints',
+      'cli',
+      'codecs',
+      'control-plane',
+      'engines',
+      'schemas',
+      'worker',
+      'workflows',
+    ];
+    const offenders: string[] = [];
+    for (const folder of folders) {
+      for (const file of await fs.readdir(path.join(root, folder), { recursive: true })) {
+        if (!file.endsWith('.ts') || path.join(folder, file) === path.join('schemas', 'config.ts')) continue;
+        const text = await fs.readFile(path.join(root, folder, file), 'utf8');
+        // passing the environment on to a child process ({ ...process.env }) is not reading it
+        if (/process\.env(\.|\[)|\benv(\.|\[['"`])(QUARRY|TEMPORAL)_/.test(text))
+          offenders.push(path.join(folder, file));
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
