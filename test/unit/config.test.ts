@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultAudioLimits } from '../../activities/audio/audio-limits.ts';
@@ -8,6 +8,7 @@ import { defaultChunkPlan } from '../../engines/speech/voice-activity.ts';
 import { DEFAULT_MODERATION_MODEL, DEFAULT_MODERATION_THRESHOLD } from '../../engines/vision/moderation.ts';
 import { ConfigError, configVariables, knownVariables, loadConfig, startupConfig } from '../../schemas/config.ts';
 import { unknownVariableWarnings } from '../../schemas/config/unknown-variables.ts';
+import { README, withConfigTables } from '../../scripts/config-docs.ts';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
@@ -197,6 +198,16 @@ describe('unknown QUARRY_* variables', () => {
     const config = startupConfig({ QUARRY_BATCH_WINDOWS: '4', QUARRY_BATCH_WINDOW: '8' }, (m) => warnings.push(m));
     expect(config.quotas.batchWindow).toBe(8);
     expect(warnings).toEqual([expect.stringMatching(/^QUARRY_BATCH_WINDOWS .*did you mean QUARRY_BATCH_WINDOW\?/)]);
+  });
+});
+
+describe('README §Configuration', () => {
+  it('is what the schema generates (npm run docs:config rewrites it)', () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(readme, 'README §Configuration differs from the schema: run npm run docs:config').toBe(
+      withConfigTables(readme),
+    );
+    for (const v of configVariables) expect(readme).toContain(`| \`${v.env}\` |`);
   });
 });
 
