@@ -1,11 +1,10 @@
 import { openStorage } from '../engines/storage/open-storage.ts';
-import { loadConfig } from '../schemas/config.ts';
+import type { QuarryConfig } from '../schemas/config.ts';
 import { connectClient } from '../worker/connect.ts';
 import { startApi } from './server.ts';
 
 /** `quarry api`: the HTTP API alone, for deployments that run API and workers separately. */
-export async function runApi(): Promise<void> {
-  const config = loadConfig();
+export async function runApi(config: QuarryConfig): Promise<void> {
   const { client } = await connectClient(config);
   const { handleControlPlane } = await import('./control-plane-routes.ts');
   const api = await startApi({ config, client, storage: openStorage(config), controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });

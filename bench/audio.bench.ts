@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodePcm } from '../engines/media/ffmpeg.ts';
-import { recognize, recognizerOptionsFromEnv, releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { recognize, releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { loadConfig } from '../schemas/config.ts';
 import { defaultStandardOutputConfiguration } from '../schemas/output-configuration.ts';
 import { diarizationErrorRate, type Turn } from './audio/der.ts';
 import { evalClips, longFile, speakerMixes } from './audio/eval-media.ts';
@@ -20,7 +21,7 @@ const WORK = path.resolve('bench/.work/audio');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 async function werOnEvalSet(): Promise<{ rows: string[]; wer: number; rtf: number }> {
-  const opts = recognizerOptionsFromEnv();
+  const opts = loadConfig().audio.asr;
   const per = new Map<string, { e: number; n: number; audio: number; wall: number }>();
   for (const clip of evalClips()) {
     const pcm = await decodePcm(clip.path);
@@ -53,7 +54,7 @@ async function werOnEvalSet(): Promise<{ rows: string[]; wer: number; rtf: numbe
 }
 
 export default async function audioBench(): Promise<string> {
-  const opts = recognizerOptionsFromEnv();
+  const opts = loadConfig().audio.asr;
   const rows: string[] = [];
   const started = Date.now();
 

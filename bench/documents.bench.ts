@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { makeLargePdf } from './documents/make-large-pdf.ts';
 import { adjacencyRelations, bagOfWords, readingOrderScore, setF1, tokens } from './documents/metrics.ts';
+import { loadConfig } from '../schemas/config.ts';
 
 const run = promisify(execFile);
 const EVAL = path.resolve(process.env.QUARRY_EVAL_DIR ?? '../shared/eval');
@@ -53,7 +54,7 @@ async function nativeCli(images: string[]): Promise<number> {
   await Promise.all(
     Array.from({ length: os.availableParallelism() }, async () => {
       for (let img = queue.shift(); img; img = queue.shift())
-        await run('tesseract', [img, 'stdout', '--psm', process.env.QUARRY_OCR_PSM || '3', 'tsv'], {
+        await run('tesseract', [img, 'stdout', '--psm', String(loadConfig().documents.ocr.psm), 'tsv'], {
           env: { ...process.env, OMP_THREAD_LIMIT: '1' },
           maxBuffer: 1 << 26,
         });

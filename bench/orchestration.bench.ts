@@ -15,6 +15,7 @@ import { jobWorkflowId } from '../api/job-id.ts';
 import { jobProgressQuery } from '../workflows/job.ts';
 import { startDevServer } from '../cli/dev-server.ts';
 import { freePort } from '../cli/free-port.ts';
+import { loadConfig } from '../schemas/config.ts';
 import { magic } from '../test/helpers/files.ts';
 import { noopPipelineActivities, noopWorkflowsPath } from '../test/helpers/orchestration-activities.ts';
 import { createStack } from '../test/helpers/stack.ts';
@@ -66,7 +67,7 @@ export async function runOrchestration(
   const log = opts.log ?? console.error;
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-bench-temporal-'));
   const port = await freePort();
-  const server = await startDevServer({ home, port });
+  const server = await startDevServer({ binary: loadConfig().tools.temporal, home, port });
   const stack = await createStack({
     address: `127.0.0.1:${port}`,
     namespace: 'default',

@@ -12,7 +12,8 @@ export class QuarryApiError extends Error {
 export class ApiClient {
   constructor(
     readonly endpoint: string,
-    private readonly apiKey = process.env.QUARRY_API_KEY,
+    /** QUARRY_API_KEY (QuarryConfig `cli.apiKey`) */
+    private readonly apiKey?: string,
   ) {}
 
   private headers(extra: Record<string, string> = {}) {

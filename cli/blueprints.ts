@@ -115,7 +115,7 @@ export function registerBlueprintCommands(program: Command): void {
     )
     .option('--no-provider', 'the deterministic draft only, even with a provider configured')
     .action(async (words: string[], o: { provider: boolean }) => {
-      const provider = o.provider ? configuredProvider() : null;
+      const provider = o.provider ? configuredProvider(loadConfig().generative) : null;
       const draft = await blueprintFromTextWithProvider(words.join(' '), provider);
       if (draft.note) console.error(draft.note);
       else console.error(`enriched by ${draft.enrichedBy}`);

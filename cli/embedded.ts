@@ -23,31 +23,38 @@ export interface EmbeddedStack {
  * the Web UI, workers for every task queue, and the API. The same code as a scaled-out deployment,
  * with local defaults: storage is the current directory and QUARRY_HOME, and loopback needs no API key.
  */
-export async function startEmbedded(opts: { fixedPorts: boolean; ui: boolean; log?: (s: string) => void }): Promise<EmbeddedStack> {
+export async function startEmbedded(opts: {
+  fixedPorts: boolean;
+  ui: boolean;
+  /** the process environment: its variables win over the embedded defaults */
+  env: NodeJS.ProcessEnv;
+  log?: (s: string) => void;
+}): Promise<EmbeddedStack> {
   const log = opts.log ?? (() => {});
-  const env = process.env;
-  env.QUARRY_LOG_LEVEL ??= 'ERROR'; // embedded: the CLI's own output is what a person reads
-  env.QUARRY_DEV ??= '1'; // embedded: loopback needs no key, and a dev encryption key is created under QUARRY_HOME
-  const temporalPort = opts.fixedPorts ? Number(env.QUARRY_TEMPORAL_PORT ?? 7233) : await freePort();
-  const apiPort = opts.fixedPorts ? Number(env.QUARRY_API_PORT ?? 8080) : await freePort();
-  const codecPort = opts.fixedPorts ? Number(env.QUARRY_CODEC_PORT ?? 8888) : await freePort();
-  const uiPort = opts.ui ? (opts.fixedPorts ? Number(env.QUARRY_UI_PORT ?? 8233) : await freePort()) : undefined;
-  const config = loadConfig({
-    ...env,
-    QUARRY_DEV: env.QUARRY_DEV ?? '1',
-    QUARRY_ALLOWED_ROOTS: env.QUARRY_ALLOWED_ROOTS ?? process.cwd(),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    QUARRY_API_PORT: String(apiPort),
+  const base = loadConfig({
+    QUARRY_LOG_LEVEL: 'ERROR', // embedded: the CLI's own output is what a person reads
+    QUARRY_DEV: '1', // embedded: loopback needs no key, and a dev encryption key is created under QUARRY_HOME
+    QUARRY_ALLOWED_ROOTS: process.cwd(),
+    ...opts.env,
   });
+  const temporalPort = opts.fixedPorts ? base.cli.temporalPort : await freePort();
+  const apiPort = opts.fixedPorts ? base.api.port : await freePort();
+  const codecPort = opts.fixedPorts ? base.codec.port : await freePort();
+  const uiPort = opts.ui ? (opts.fixedPorts ? base.cli.uiPort : await freePort()) : undefined;
+  const config: QuarryConfig = {
+    ...base,
+    temporal: { ...base.temporal, address: `127.0.0.1:${temporalPort}` },
+    api: { ...base.api, port: apiPort },
+  };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e) => log(`stop: ${e}`));
   };
   try {
-    const codec: CodecServer = await startCodecServer({ port: codecPort, host: '127.0.0.1', corsOrigins: uiPort ? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] : [] });
+    const codec: CodecServer = await startCodecServer({ port: codecPort, host: '127.0.0.1', corsOrigins: uiPort ? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] : [], config });
     stops.push(() => codec.close());
     log(`starting Temporal dev server on ${config.temporal.address} (data: ${path.join(config.home, 'temporal.db')})`);
-    const temporal: DevServer = await startDevServer({ home: config.home, port: temporalPort, uiPort, codecEndpoint: codec.url });
+    const temporal: DevServer = await startDevServer({ binary: config.tools.temporal, home: config.home, port: temporalPort, uiPort, codecEndpoint: codec.url });
     stops.push(() => temporal.stop());
     const { client, connection } = await connectClient(config);
     stops.push(() => connection.close());
@@ -59,8 +66,9 @@ export async function startEmbedded(opts: { fixedPorts: boolean; ui: boolean; lo
       connection: native,
       namespace: config.temporal.namespace,
       queues: Object.values(TaskQueue) as TaskQueueName[],
+      worker: config.worker,
       activities: activitiesByQueue({ config, storage, client }),
-      dataConverter: createDataConverter(),
+      dataConverter: createDataConverter(config),
       shutdownGraceSeconds: 5,
     });
     stops.push(() => workers.shutdown());

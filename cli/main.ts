@@ -5,28 +5,38 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../schemas/config.ts';
+import { type QuarryConfig, startupConfig } from '../schemas/config.ts';
 import { ApiClient, QuarryApiError } from './api-client.ts';
 import { startEmbedded } from './embedded.ts';
 import { followJob, summarize } from './follow-job.ts';
 import { invokeBody, type RunOptions } from './job-request.ts';
 import { formatTable } from './table.ts';
 
+// the configuration, once: an invalid variable stops here, naming it; an unknown QUARRY_* one is a warning
+let config: QuarryConfig;
+try {
+  config = startupConfig();
+} catch (e) {
+  console.error(`quarry: ${(e as Error).message}`);
+  process.exit(2);
+}
+
 const program = new Command('quarry')
   .description('Self-hosted multimodal data automation (BDA-compatible) on Temporal')
-  .option('--endpoint <url>', 'Quarry API endpoint', process.env.QUARRY_ENDPOINT ?? 'http://127.0.0.1:8080')
+  .option('--endpoint <url>', 'Quarry API endpoint', config.cli.endpoint)
   .option('--json', 'machine-readable output');
 
 const g = () => program.opts<{ endpoint: string; json?: boolean }>();
 const out = (human: string, json: unknown) => console.log(g().json ? JSON.stringify(json, null, 2) : human);
 const jobIdOf = (idOrArn: string) => idOrArn.split('/').pop()!;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const apiAt = (endpoint: string) => new ApiClient(endpoint, config.cli.apiKey);
 
 program
   .command('dev')
   .description('start Temporal (SQLite in .quarry/), the workers, the codec server and the API on 127.0.0.1; Ctrl-C stops')
   .action(async () => {
-    const stack = await startEmbedded({ fixedPorts: true, ui: true, log: (s) => console.error(`[dev] ${s}`) });
+    const stack = await startEmbedded({ fixedPorts: true, ui: true, env: process.env, log: (s) => console.error(`[dev] ${s}`) });
     console.error(`[dev] API        ${stack.apiUrl}  (BDA runtime + control plane; no key needed from loopback)`);
     console.error(`[dev] Web UI     ${stack.uiUrl}`);
     console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
@@ -41,13 +51,12 @@ program
   });
 
 async function runJob(input: string, opts: RunOptions & { wait: boolean }) {
-  const config = loadConfig();
-  let api = new ApiClient(g().endpoint);
+  let api = apiAt(g().endpoint);
   let embedded: Awaited<ReturnType<typeof startEmbedded>> | undefined;
   if (opts.wait && !(await api.reachable())) {
     if (!g().json) console.error(`no Quarry API at ${g().endpoint}: starting an embedded one for this run`);
-    embedded = await startEmbedded({ fixedPorts: false, ui: false });
-    api = new ApiClient(embedded.apiUrl);
+    embedded = await startEmbedded({ fixedPorts: false, ui: false, env: process.env });
+    api = apiAt(embedded.apiUrl);
   }
   try {
     const { invocationArn } = await api.runtime<{ invocationArn: string }>('InvokeDataAutomationAsync', invokeBody(input, opts, config.region));
@@ -81,7 +90,7 @@ program
   .command('status <invocation>')
   .description('status of a job (invocation ARN or id)')
   .action(async (inv: string) => {
-    const d = await new ApiClient(g().endpoint).get<Record<string, unknown>>(`/jobs/${jobIdOf(inv)}`);
+    const d = await apiAt(g().endpoint).get<Record<string, unknown>>(`/jobs/${jobIdOf(inv)}`);
     out(
       formatTable(
         ['field', 'value'],
@@ -99,7 +108,7 @@ program
   .option('--max <n>', 'how many', '50')
   .action(async (o: { status?: string; modality?: string; max: string }) => {
     const q = new URLSearchParams({ maxResults: o.max, ...(o.status ? { status: o.status } : {}), ...(o.modality ? { modality: o.modality } : {}) });
-    const r = await new ApiClient(g().endpoint).get<{ jobs: { invocationArn: string; status: string; modality?: string; startTime?: string }[] }>(`/jobs?${q}`);
+    const r = await apiAt(g().endpoint).get<{ jobs: { invocationArn: string; status: string; modality?: string; startTime?: string }[] }>(`/jobs?${q}`);
     out(formatTable(['job', 'status', 'modality', 'started'], r.jobs.map((j) => [jobIdOf(j.invocationArn), j.status, j.modality ?? '-', j.startTime ?? ''])), r);
   });
 
@@ -110,9 +119,9 @@ program
     const samples = path.resolve('samples');
     const files = (await fs.readdir(samples)).filter((f) => !f.startsWith('.') && f !== 'README.md');
     console.error(`[demo] starting the embedded stack (Temporal dev server, workers, API)…`);
-    const stack = await startEmbedded({ fixedPorts: false, ui: false, log: (s) => console.error(`[demo] ${s}`) });
+    const stack = await startEmbedded({ fixedPorts: false, ui: false, env: process.env, log: (s) => console.error(`[demo] ${s}`) });
     try {
-      const api = new ApiClient(stack.apiUrl);
+      const api = apiAt(stack.apiUrl);
       const outDir = path.resolve('quarry-out', 'demo');
       console.error(`[demo] processing ${files.length} sample files from ${samples}`);
       const { invocationArn } = await api.runtime<{ invocationArn: string }>(
@@ -132,11 +141,11 @@ program
 program
   .command('worker')
   .description('run workers for some task queues against TEMPORAL_ADDRESS (scale-out)')
-  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative', 'all')
+  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative', config.worker.queues)
   .action(async (o: { queues: string }) => {
     const { parseQueues, runWorkers } = await import('../worker/main.ts');
     const queues = parseQueues(o.queues);
-    const running = await runWorkers(queues);
+    const running = await runWorkers(queues, config);
     console.error(`[worker] serving ${queues.join(', ')} — SIGINT/SIGTERM drains and stops`);
     await running.done;
   });
@@ -146,7 +155,7 @@ program
   .description('run the API only, against TEMPORAL_ADDRESS (scale-out)')
   .action(async () => {
     const { runApi } = await import('../api/main.ts');
-    await runApi();
+    await runApi(config);
   });
 
 try {

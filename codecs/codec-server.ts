@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { PayloadCodec } from '@temporalio/common';
+import { startupConfig } from '../schemas/config.ts';
 import { createDataConverter } from './data-converter.ts';
+import type { KeySettings } from './encryption-keys.ts';
 import { JsonPayloads, payloadFromJson, payloadToJson } from './payload-json.ts';
 
 export interface CodecServerOptions {
@@ -10,9 +12,9 @@ export interface CodecServerOptions {
   host?: string;
   /** Browser origins allowed to call us (the Temporal Web UI); `*` allows any. */
   corsOrigins?: string[];
-  /** Defaults to the codecs of `createDataConverter(env)`. */
+  /** the codecs; `config`'s (`createDataConverter(config)`) when not given */
   codecs?: PayloadCodec[];
-  env?: NodeJS.ProcessEnv;
+  config?: KeySettings;
 }
 
 export interface CodecServer {
@@ -41,8 +43,8 @@ class HttpError extends Error {
  * Listens on 127.0.0.1 by default: whoever reaches it can decrypt payloads.
  */
 export async function startCodecServer(options: CodecServerOptions = {}): Promise<CodecServer> {
-  const env = options.env ?? process.env;
-  const codecs = options.codecs ?? createDataConverter(env).payloadCodecs ?? [];
+  const codecs = options.codecs ?? (options.config && createDataConverter(options.config).payloadCodecs);
+  if (!codecs) throw new Error('startCodecServer needs codecs or a config to make them from');
   const origins = options.corsOrigins ?? DEFAULT_ORIGINS;
 
   const server = http.createServer(async (req, res) => {
@@ -134,15 +136,12 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 // `tsx codecs/codec-server.ts` runs it standalone (QUARRY_CODEC_HOST / QUARRY_CODEC_PORT / QUARRY_CODEC_CORS_ORIGINS).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const env = process.env;
-  const origins = env.QUARRY_CODEC_CORS_ORIGINS?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  startCodecServer({
-    host: env.QUARRY_CODEC_HOST || '127.0.0.1',
-    port: Number(env.QUARRY_CODEC_PORT || 8888),
-    corsOrigins: origins?.length ? origins : undefined,
-  }).then(
+  const start = async () => {
+    const config = startupConfig();
+    const { host, port, corsOrigins } = config.codec;
+    return startCodecServer({ host, port, corsOrigins: corsOrigins.length ? corsOrigins : undefined, config });
+  };
+  start().then(
     (s) => console.log(`Quarry codec server on ${s.url} (temporal server start-dev --ui-codec-endpoint ${s.url})`),
     (e) => {
       console.error(`codec server: ${(e as Error).message}`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { QuarryConfig } from '../schemas/config.ts';
 
 /** The AES-256 keys a process can decrypt with, and the one it encrypts new payloads with. */
 export interface EncryptionKeyring {
@@ -103,15 +104,18 @@ export function ensureDevKeyFile(home: string): string {
   return file;
 }
 
+/** What the keyring is read from: QuarryConfig's `encryption`, `home` and dev mode (`api.dev`). */
+export type KeySettings = Pick<QuarryConfig, 'encryption' | 'home'> & { api: Pick<QuarryConfig['api'], 'dev'> };
+
 /**
- * The keyring from the environment:
+ * The keyring the configuration names:
  * - `QUARRY_ENCRYPTION_KEY_FILE` (JSON `{"current","keys"}`) and/or `QUARRY_ENCRYPTION_KEYS` ("id:base64,…"): all keys
  *   are kept for decoding (rotation: old ids keep decoding);
  * - the current key: `QUARRY_ENCRYPTION_KEY_ID`, else the last id in `QUARRY_ENCRYPTION_KEYS`, else the file's `current`;
  * - neither set: `${QUARRY_HOME:-.quarry}/keys.json`, created with a fresh key in dev mode (`QUARRY_DEV=1`);
  *   outside dev mode a missing key is an error, because workers on different machines must share keys.
  */
-export function loadEncryptionKeys(env: NodeJS.ProcessEnv = process.env): EncryptionKeyring {
+export function loadEncryptionKeys(config: KeySettings): EncryptionKeyring {
   const keys = new Map<string, Buffer>();
   const add = (id: string, key: Buffer, where: string) => {
     const prev = keys.get(id);
@@ -120,8 +124,8 @@ export function loadEncryptionKeys(env: NodeJS.ProcessEnv = process.env): Encryp
   };
   let current: string | undefined;
   let fileCurrent: string | undefined;
-  const keyFile = env.QUARRY_ENCRYPTION_KEY_FILE?.trim();
-  const keyList = env.QUARRY_ENCRYPTION_KEYS?.trim();
+  const keyFile = config.encryption.keyFile?.trim();
+  const keyList = config.encryption.keys?.trim();
   if (keyFile) {
     const f = readKeyFile(keyFile);
     for (const [id, k] of f.keys) add(id, k, keyFile);
@@ -133,10 +137,10 @@ export function loadEncryptionKeys(env: NodeJS.ProcessEnv = process.env): Encryp
     current = list.at(-1)?.[0];
   }
   if (!keyFile && !keyList) {
-    const home = path.resolve(env.QUARRY_HOME || '.quarry');
+    const home = config.home;
     const devFile = path.join(home, 'keys.json');
     if (!existsSync(devFile)) {
-      if ((env.QUARRY_DEV ?? '0') !== '1')
+      if (!config.api.dev)
         throw new Error(
           `no payload encryption key configured: set QUARRY_ENCRYPTION_KEYS="id:$(openssl rand -base64 32)" or QUARRY_ENCRYPTION_KEY_FILE, or set QUARRY_DEV=1 to create a dev key in ${devFile}`,
         );
@@ -146,7 +150,7 @@ export function loadEncryptionKeys(env: NodeJS.ProcessEnv = process.env): Encryp
     for (const [id, k] of f.keys) add(id, k, devFile);
     fileCurrent = f.current;
   }
-  const explicit = env.QUARRY_ENCRYPTION_KEY_ID?.trim();
+  const explicit = config.encryption.keyId?.trim();
   const currentKeyId = explicit || current || fileCurrent;
   if (!currentKeyId || !keys.has(currentKeyId))
     throw new Error(

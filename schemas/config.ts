@@ -1,79 +1,125 @@
+/**
+ * The runtime configuration of every Quarry process, one section per capability, each variable declared
+ * once (name, default, meaning) in schemas/config/; README §Configuration is generated from it
+ * (`npm run docs:config`). Parsed once at start-up and passed down through deps: an invalid value stops the
+ * process with an error naming the variable and what it expects.
+ */
 import path from 'node:path';
 import { z } from 'zod';
+import { DocumentsConfig, ImagesConfig } from './config/documents.ts';
+import { GenerativeConfig } from './config/generative.ts';
+import { AudioConfig, VideoConfig } from './config/media.ts';
+import { scriptVariables } from './config/script-variables.ts';
+import {
+  ApiConfig,
+  CodecServerConfig,
+  EncryptionConfig,
+  QuotasConfig,
+  StorageConfig,
+  TemporalConfig,
+  WebhooksConfig,
+} from './config/server.ts';
+import { unknownVariableWarnings } from './config/unknown-variables.ts';
+import { kinds, listVariables, section, variable } from './config/variables.ts';
+import { CliConfig, ToolsConfig, WorkerConfig } from './config/worker.ts';
 
-const csv = (v: string | undefined) =>
-  (v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
-
-/** Runtime configuration of every Quarry process. Everything comes from environment variables (README §Configuration). */
-export const QuarryConfig = z.object({
-  home: z.string(),
-  region: z.string(),
-  accountId: z.string().regex(/^[0-9]{12}$/),
-  temporal: z.object({ address: z.string(), namespace: z.string() }),
-  api: z.object({
-    host: z.string(),
-    port: z.number().int(),
-    /** API keys: `key` → tenant. Empty map + dev mode = loopback requests need no key. */
-    keys: z.record(z.string(), z.string()),
-    dev: z.boolean(),
+export const QuarryConfig = section(
+  'Quarry',
+  z.object({
+    home: variable(
+      'QUARRY_HOME',
+      kinds
+        .text()
+        .default('.quarry')
+        .transform((h) => path.resolve(h)),
+      'state: dev server SQLite, dev encryption key, control-plane store, sync scratch',
+    ),
+    root: variable('QUARRY_ROOT', kinds.text().optional(), 'the Quarry checkout whose `.models/` setup filled', {
+      shown: 'the working directory',
+    }),
+    region: variable('QUARRY_REGION', kinds.text().default('us-east-1'), 'the region invocation ARNs name'),
+    accountId: variable(
+      'QUARRY_ACCOUNT_ID',
+      kinds
+        .text()
+        .pipe(z.string().regex(/^[0-9]{12}$/, { error: 'expected 12 digits' }))
+        .default('000000000000'),
+      'the account invocation ARNs name',
+    ),
+    temporal: TemporalConfig,
+    api: ApiConfig,
+    storage: StorageConfig,
+    quotas: QuotasConfig,
+    webhooks: WebhooksConfig,
+    encryption: EncryptionConfig,
+    codec: CodecServerConfig,
+    documents: DocumentsConfig,
+    images: ImagesConfig,
+    audio: AudioConfig,
+    video: VideoConfig,
+    generative: GenerativeConfig,
+    worker: WorkerConfig,
+    tools: ToolsConfig,
+    cli: CliConfig,
   }),
-  storage: z.object({
-    allowedRoots: z.array(z.string()),
-    allowedBuckets: z.array(z.string()),
-    s3: z.object({ endpoint: z.string().optional(), region: z.string(), forcePathStyle: z.boolean() }),
-  }),
-  quotas: z.object({
-    invokeTps: z.number().positive(),
-    concurrentJobs: z.object({ DOCUMENT: z.number().int(), IMAGE: z.number().int(), AUDIO: z.number().int(), VIDEO: z.number().int() }),
-    maxWaitingJobs: z.number().int(),
-    batchWindow: z.number().int().positive(),
-  }),
-  webhooks: z.object({ urls: z.array(z.string()), secret: z.string().optional() }),
-});
+).transform((c) => ({
+  ...c,
+  audio: {
+    ...c.audio,
+    asr: {
+      ...c.audio.asr,
+      modelPath: c.audio.asr.modelPath ?? path.resolve(c.root ?? '.', '.models/whisper/ggml-base.bin'),
+    },
+  },
+}));
 export type QuarryConfig = z.infer<typeof QuarryConfig>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): QuarryConfig {
-  const home = path.resolve(env.QUARRY_HOME ?? '.quarry');
-  const keys: Record<string, string> = {};
-  for (const entry of csv(env.QUARRY_API_KEYS)) {
-    const [key, tenant] = entry.split(':');
-    keys[key] = tenant || 'default';
+/** Every configuration variable, in README order. */
+export const configVariables = listVariables(QuarryConfig);
+/** Every QUARRY_* name something reads: the configuration's and the scripts' own. */
+export const knownVariables: readonly string[] = [
+  ...configVariables.map((v) => v.env),
+  ...scriptVariables.map((v) => v.env),
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration (README §Configuration):\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
   }
-  return QuarryConfig.parse({
-    home,
-    region: env.QUARRY_REGION ?? 'us-east-1',
-    accountId: env.QUARRY_ACCOUNT_ID ?? '000000000000',
-    temporal: { address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', namespace: env.TEMPORAL_NAMESPACE ?? 'default' },
-    api: {
-      host: env.QUARRY_API_HOST ?? '127.0.0.1',
-      port: int(env.QUARRY_API_PORT, 8080),
-      keys,
-      dev: (env.QUARRY_DEV ?? '0') === '1',
-    },
-    storage: {
-      allowedRoots: csv(env.QUARRY_ALLOWED_ROOTS).map((r) => path.resolve(r)),
-      allowedBuckets: csv(env.QUARRY_ALLOWED_BUCKETS),
-      s3: {
-        endpoint: env.QUARRY_S3_ENDPOINT || undefined,
-        region: env.QUARRY_S3_REGION ?? env.AWS_REGION ?? 'us-east-1',
-        forcePathStyle: (env.QUARRY_S3_FORCE_PATH_STYLE ?? (env.QUARRY_S3_ENDPOINT ? '1' : '0')) === '1',
-      },
-    },
-    quotas: {
-      invokeTps: Number(env.QUARRY_INVOKE_TPS ?? 10),
-      concurrentJobs: {
-        DOCUMENT: int(env.QUARRY_MAX_CONCURRENT_DOCUMENT, 50),
-        IMAGE: int(env.QUARRY_MAX_CONCURRENT_IMAGE, 20),
-        AUDIO: int(env.QUARRY_MAX_CONCURRENT_AUDIO, 20),
-        VIDEO: int(env.QUARRY_MAX_CONCURRENT_VIDEO, 20),
-      },
-      maxWaitingJobs: int(env.QUARRY_MAX_WAITING_JOBS, 1000),
-      batchWindow: int(env.QUARRY_BATCH_WINDOW, 50),
-    },
-    webhooks: { urls: csv(env.QUARRY_WEBHOOK_URLS), secret: env.QUARRY_WEBHOOK_SECRET || undefined },
+}
+
+const read = (env: NodeJS.ProcessEnv, name: string) => (env[name] === '' ? undefined : env[name]);
+
+/** The configuration an environment describes (unset and empty variables take their defaults); throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): QuarryConfig {
+  const input: Record<string, unknown> = {};
+  const raw = (v: (typeof configVariables)[number]) =>
+    read(env, v.env) ?? (v.fallback ? read(env, v.fallback) : undefined);
+  for (const v of configVariables) {
+    let at = input;
+    for (const key of v.path.slice(0, -1)) {
+      at[key] ??= {};
+      at = at[key] as Record<string, unknown>;
+    }
+    at[v.path[v.path.length - 1]] = raw(v);
+  }
+  const parsed = QuarryConfig.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const v = configVariables.find((c) => c.path.every((k, i) => issue.path[i] === k));
+    if (!v || issue.code === 'custom') return issue.message;
+    return `${v.env}${v.secret ? '' : `=${JSON.stringify(raw(v))}`}: ${issue.message}`;
   });
+  throw new ConfigError([...new Set(problems)]);
+}
+
+/** What a process does at start-up: the configuration, and one warning per unknown QUARRY_* variable. */
+export function startupConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = (m) => console.warn(`quarry: ${m}`),
+): QuarryConfig {
+  const config = loadConfig(env);
+  for (const w of unknownVariableWarnings(env, knownVariables)) warn(w);
+  return config;
 }

@@ -5,19 +5,17 @@ import type { QuarryConfig } from '../schemas/config.ts';
 import { installRuntime } from './temporal-runtime.ts';
 
 /** Connections to the configured Temporal (dev server, self-hosted cluster, or Cloud with TEMPORAL_API_KEY + TLS). */
-function connectionOptions() {
-  const apiKey = process.env.TEMPORAL_API_KEY;
-  const tls = process.env.TEMPORAL_TLS === '1' || !!apiKey;
+function connectionOptions({ apiKey, tls }: QuarryConfig['temporal']) {
   return { ...(apiKey ? { apiKey } : {}), ...(tls ? { tls: true } : {}) };
 }
 
 export async function connectClient(config: QuarryConfig): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: config.temporal.address, ...connectionOptions() });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter() });
+  const connection = await Connection.connect({ address: config.temporal.address, ...connectionOptions(config.temporal) });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config) });
   return { client, connection };
 }
 
 export function connectWorker(config: QuarryConfig): Promise<NativeConnection> {
-  installRuntime();
-  return NativeConnection.connect({ address: config.temporal.address, ...connectionOptions() });
+  installRuntime(config.worker.logLevel);
+  return NativeConnection.connect({ address: config.temporal.address, ...connectionOptions(config.temporal) });
 }

@@ -4,7 +4,7 @@
  */
 import { openStorage } from '../engines/storage/open-storage.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';
-import { loadConfig } from '../schemas/config.ts';
+import { type QuarryConfig, startupConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { activitiesByQueue } from './activities.ts';
 import { connectClient, connectWorker } from './connect.ts';
@@ -20,8 +20,7 @@ export function parseQueues(spec: string | undefined): TaskQueueName[] {
   });
 }
 
-export async function runWorkers(queues: TaskQueueName[]): Promise<RunningWorkers> {
-  const config = loadConfig();
+export async function runWorkers(queues: TaskQueueName[], config: QuarryConfig): Promise<RunningWorkers> {
   const { client } = await connectClient(config);
   const connection = await connectWorker(config);
   const deps = { config, storage: openStorage(config), client };
@@ -29,15 +28,17 @@ export async function runWorkers(queues: TaskQueueName[]): Promise<RunningWorker
     connection,
     namespace: config.temporal.namespace,
     queues,
+    worker: config.worker,
     activities: activitiesByQueue(deps),
-    dataConverter: createDataConverter(),
+    dataConverter: createDataConverter(config),
   });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = startupConfig();
   const i = process.argv.indexOf('--queues');
-  const queues = parseQueues(i > 0 ? process.argv[i + 1] : process.env.QUARRY_QUEUES);
-  const running = await runWorkers(queues);
+  const queues = parseQueues(i > 0 ? process.argv[i + 1] : config.worker.queues);
+  const running = await runWorkers(queues, config);
   console.log(`[worker] serving ${queues.join(', ')}`);
   await running.done;
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 
 /**
@@ -6,7 +7,7 @@ import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
  * document work take a core each; whisper uses two threads per call, so audio gets half the cores;
  * orchestration activities are light I/O.
  */
-export function activitySlots(queue: TaskQueueName, env: NodeJS.ProcessEnv = process.env): number {
+export function activitySlots(queue: TaskQueueName, worker: QuarryConfig['worker']): number {
   const cores = os.availableParallelism();
   const defaults: Record<TaskQueueName, number> = {
     [TaskQueue.orchestration]: 50,
@@ -16,14 +17,12 @@ export function activitySlots(queue: TaskQueueName, env: NodeJS.ProcessEnv = pro
     [TaskQueue.video]: Math.max(1, Math.floor(cores / 2)),
     [TaskQueue.generative]: 4,
   };
-  const key = `QUARRY_SLOTS_${queue.replace(/^quarry-/, '').toUpperCase()}`;
-  const v = env[key];
-  return v ? Math.max(1, Number.parseInt(v, 10)) : defaults[queue];
+  const key = queue.replace(/^quarry-/, '') as keyof typeof TaskQueue;
+  return worker.slots[key] ?? defaults[queue];
 }
 
 /** Server-side rate limit (activities/second across all workers) for queues that call external providers. */
-export function queueRateLimit(queue: TaskQueueName, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export function queueRateLimit(queue: TaskQueueName, worker: QuarryConfig['worker']): number | undefined {
   if (queue !== TaskQueue.generative) return undefined;
-  const v = env.QUARRY_PROVIDER_RPS;
-  return v ? Number(v) : 5;
+  return worker.providerRps;
 }

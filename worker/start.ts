@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { keepBeating } from '../activities/heartbeat.ts';
+import type { QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { installRuntime } from './temporal-runtime.ts';
 import { activitySlots, queueRateLimit } from './queue-slots.ts';
@@ -12,6 +13,8 @@ export interface StartWorkersOptions {
   connection: NativeConnection;
   namespace: string;
   queues: TaskQueueName[];
+  /** slots per queue, the generative queue's rate, the runtime's log level */
+  worker: QuarryConfig['worker'];
   /** activities registered on each queue */
   activities: Partial<Record<TaskQueueName, object>>;
   dataConverter?: DataConverter;
@@ -35,7 +38,7 @@ export interface RunningWorkers {
  * audio file never starves a one-page receipt.
  */
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
-  installRuntime();
+  installRuntime(opts.worker.logLevel);
   const workers: Worker[] = [];
   let bundle = opts.workflowBundle;
   if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
@@ -60,8 +63,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         activities,
         // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later
         interceptors: { activity: [keepBeating] },
-        maxConcurrentActivityTaskExecutions: activitySlots(queue),
-        maxTaskQueueActivitiesPerSecond: queueRateLimit(queue),
+        maxConcurrentActivityTaskExecutions: activitySlots(queue, opts.worker),
+        maxTaskQueueActivitiesPerSecond: queueRateLimit(queue, opts.worker),
         shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
         shutdownForceTime: `${(opts.shutdownGraceSeconds ?? 30) + 10} seconds`,
       }),

@@ -1,7 +1,7 @@
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 
-/** Installs the Temporal runtime once per process with a quieter logger (QUARRY_LOG_LEVEL, default WARN). */
-export function installRuntime(level: LogLevel = (process.env.QUARRY_LOG_LEVEL as LogLevel) ?? 'WARN'): void {
+/** Installs the Temporal runtime once per process with a quieter logger (QUARRY_LOG_LEVEL, `worker.logLevel`). */
+export function installRuntime(level: LogLevel = 'WARN'): void {
   try {
     Runtime.install({ logger: new DefaultLogger(level) });
   } catch {

@@ -15,12 +15,12 @@ import { activityContext } from '../activity-context.ts';
 import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { audioFeatures } from '../../schemas/audio-features.ts';
-import { type AudioFacts, audioFacts, audioLimitsFromEnv, checkAudioLimits } from './audio-limits.ts';
+import { type AudioFacts, audioFacts, checkAudioLimits } from './audio-limits.ts';
 import { buildAudioOutput } from './assemble-audio-output.ts';
 import { decodePcm, decodeStream, ffprobe } from '../../engines/media/ffmpeg.ts';
 import { SpeakerFeatureMeter } from '../../engines/speech/speaker-features.ts';
 import { labelWindows, SPEAKER_METHOD, type SpeakerWindow, smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';
-import { ENGINE, recognize, recognizerOptionsFromEnv } from '../../engines/speech/speech-recognizer.ts';
+import { ENGINE, recognize } from '../../engines/speech/speech-recognizer.ts';
 import { lexiconModerator, type TextModerator } from '../../engines/language/text-moderation.ts';
 import type { LabelledWord } from '../../engines/speech/transcript-segments.ts';
 import { type AsrWord, stitchChunks } from '../../engines/speech/transcript-words.ts';
@@ -157,7 +157,8 @@ export interface AudioActivityOptions {
 }
 
 export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOptions = {}) {
-  const { storage } = deps;
+  const { storage, config } = deps;
+  const { tools } = config;
   const moderator = opts.moderator ?? lexiconModerator;
 
   return {
@@ -167,7 +168,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
     async probeAudio(input: ProbeAudioInput): Promise<AudioFacts> {
       const { bytes } = await storage.stat(input.assetUri);
       if (bytes === 0) throw clientError('InvalidInput', 'the audio file is empty (0 bytes)');
-      const limits = audioLimitsFromEnv();
+      const limits = config.audio.limits;
       if (bytes > limits.maxBytes) {
         throw clientError(
           'LimitExceeded',
@@ -175,7 +176,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         );
       }
       const probe = await storage
-        .withLocalFile(input.assetUri, (p) => ffprobe(p, { signal: activityContext()?.cancellationSignal }))
+        .withLocalFile(input.assetUri, (p) => ffprobe(p, { tools, signal: activityContext()?.cancellationSignal }))
         .catch((e) => {
           if (e instanceof ToolError && e.code !== null)
             throw clientError(
@@ -200,7 +201,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       const regionsByChannel: Record<string, SpeechRegion[]> = {};
       const chunks: AudioChunk[] = [];
       let speechMs = 0;
-      const vadEngine = await selectVadEngine();
+      const vadEngine = await selectVadEngine(config.audio.vad);
       const keyOf = (channel: number | undefined) => (channel === undefined ? 'mix' : String(channel));
       const planned = new Set(resumedProgress<{ planned?: string[] }>()?.planned ?? []);
       const channelPlanUri = (key: string) => joinUri(input.workUri, `plan-${key}.json`);
@@ -216,7 +217,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
           const features = new SpeakerFeatureMeter();
           const vad = vadEngine.stream();
-          const dec = decodeStream(path, { format: 's16le', channel, signal: activityContext()?.cancellationSignal });
+          const dec = decodeStream(path, { format: 's16le', channel, tools, signal: activityContext()?.cancellationSignal });
           let n = 0;
           for await (const buf of dec.stdout) {
             meter.push(buf as Buffer);
@@ -237,7 +238,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           const own: ChannelPlan = { regions, chunks: [], speechMs: 0 };
           for (const c of planChunks(regions, Math.max(durationMs, levels.length * FRAME_MS), {
             ...defaultChunkPlan,
-            targetMs: input.targetChunkMs ?? Number(process.env.QUARRY_AUDIO_CHUNK_MS ?? defaultChunkPlan.targetMs),
+            targetMs: input.targetChunkMs ?? config.audio.chunkMs,
           })) {
             own.chunks.push({ ...c, channel });
             own.speechMs += c.speechMs;
@@ -266,7 +267,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         const done = await storage.readJson<{ words: AsrWord[]; language: string }>(uri);
         return { uri, words: done.words.length, language: done.language };
       }
-      const opts = recognizerOptionsFromEnv();
+      const opts = config.audio.asr;
       let c = input.chunk;
       let regions: SpeechRegion[] = [];
       if (input.regionsUri) {
@@ -291,6 +292,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
             startMs: c.startMs,
             durationMs: c.endMs - c.startMs,
             channel: c.channel,
+            tools,
             signal: activityContext()?.cancellationSignal,
           }),
         )
@@ -375,7 +377,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       }
       if (features.speakers) renumberSpeakers(words);
       const language =
-        [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? recognizerOptionsFromEnv().language;
+        [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? config.audio.asr.language;
       const vadUri = joinUri(input.workUri, 'vad.json');
       const vadMethod = (await storage.exists(vadUri))
         ? (await storage.readJson<{ method: string }>(vadUri)).method

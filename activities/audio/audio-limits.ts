@@ -1,6 +1,6 @@
 /**
  * What ffprobe says about an audio file, and BDA's audio limits checked against it. Pure: no I/O.
- * Limits (BDA `bda-limits`): ≤ 240 min, ≤ 2 GB, ≥ 500 ms, ≤ 2 channels; configurable through env.
+ * Limits (BDA `bda-limits`): ≤ 240 min, ≤ 2 GB, ≥ 500 ms, ≤ 2 channels; configurable (QuarryConfig `audio.limits`).
  */
 import type { ProbeResult } from '../../engines/media/ffmpeg.ts';
 
@@ -17,17 +17,6 @@ export const defaultAudioLimits: AudioLimits = {
   maxBytes: 2048 * 1024 * 1024,
   maxChannels: 2,
 };
-
-/** Limits from QUARRY_AUDIO_MAX_MINUTES / _MIN_MS / _MAX_MB / _MAX_CHANNELS, defaulting to BDA's. */
-export function audioLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): AudioLimits {
-  const n = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
-  return {
-    maxDurationMs: n(env.QUARRY_AUDIO_MAX_MINUTES, 240) * 60_000,
-    minDurationMs: n(env.QUARRY_AUDIO_MIN_MS, 500),
-    maxBytes: n(env.QUARRY_AUDIO_MAX_MB, 2048) * 1024 * 1024,
-    maxChannels: n(env.QUARRY_AUDIO_MAX_CHANNELS, 2),
-  };
-}
 
 /** The `metadata` facts of BDA's audio standard output (sizes in the units BDA uses). */
 export interface AudioFacts {

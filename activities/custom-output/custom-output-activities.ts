@@ -78,7 +78,7 @@ export function createShapeActivities(deps: ActivityDeps) {
     const { candidates, fallback, splitter } = await candidatesFor(input);
     if (!candidates.length && !fallback)
       return input.segments.map((s) => ({ ...s, customOutputStatus: 'NO_MATCH' as const }));
-    const provider = configuredProvider(config);
+    const provider = configuredProvider(config.generative);
     const out: SegmentResult[] = [];
     for (const segment of input.segments) {
       reportProgress({ segment: segment.segmentIndex });
@@ -103,7 +103,7 @@ export function createShapeActivities(deps: ActivityDeps) {
         if (provider) {
           try {
             const n = await fillWithProvider(part.matched.blueprint, part.nodes, part.doc, provider, undefined, {
-              crossCheck: process.env.QUARRY_PROVIDER_CROSSCHECK !== 'false',
+              crossCheck: config.generative.crossCheck,
             });
             if (n.filled || n.checked) providerName = provider.name;
           } catch (e) {

@@ -28,7 +28,6 @@ import {
   rasterizeGroupForAnalysis,
 } from '../../engines/document/extract-page.ts';
 import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
-import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
 import { ocrConcurrency } from '../../engines/ocr/ocr-slots.ts';
 import { documentOptions } from './output-options.ts';
@@ -65,11 +64,11 @@ interface GroupProgress {
 const IMAGE_TYPES = new Set(['PNG', 'JPEG', 'TIFF']);
 const pad = (n: number) => String(n).padStart(5, '0');
 export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
-  const { storage } = deps;
+  const { storage, config } = deps;
   const workArea = createWorkAreaActivities(deps);
 
   async function prepareDocument(input: PipelineInput): Promise<DocumentPlan> {
-    const limits = documentLimits();
+    const limits = config.documents.limits;
     const fileType = input.asset.fileType.toUpperCase();
     const workUri = workAreaUri(input.assetOutputUri, 'document');
     const bytes = input.asset.bytes || (await storage.stat(input.assetUri)).bytes;
@@ -87,7 +86,8 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     } else if (fileType === 'DOCX') {
       sourceUri = joinUri(workUri, 'converted.pdf');
       ({ kind, pageCount } = await storage.withLocalFile(input.assetUri, async (p) => {
-        const { pdfPath, cleanup } = await convertDocxToPdf(p, activityContext()?.cancellationSignal);
+        const signal = activityContext()?.cancellationSignal;
+        const { pdfPath, cleanup } = await convertDocxToPdf(p, signal, config.tools.soffice);
         try {
           const probe = await probePdf(pdfPath, limits);
           await storage.write(sourceUri, createReadStream(pdfPath), 'application/pdf');
@@ -117,7 +117,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     const resumed = resumedProgress<GroupProgress>();
     const startAt = typeof resumed?.next === 'number' && resumed.next > req.first ? resumed.next : req.first;
     const signal = activityContext()?.cancellationSignal;
-    const engine = await defaultOcrEngine();
+    const engine = await defaultOcrEngine(config);
     // OCR pages of the ones a previous attempt finished: the count is the same however often the group was cut off
     let ocrBefore = startAt > req.first ? (resumed?.ocrBefore ?? 0) : 0;
     await storage.withLocalFile(plan.sourceUri, async (localPath) => {
@@ -127,9 +127,9 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           kind: plan.kind,
           path: localPath,
           tmpDir,
-          limits: documentLimits(),
+          limits: config.documents.limits,
           engine,
-          psm: Number(process.env.QUARRY_OCR_PSM) || 3,
+          psm: config.documents.ocr.psm,
           signal,
           saveCrop: req.assetsUri
             ? async (name, png) => (await storage.write(joinUri(req.assetsUri as string, name), png, 'image/png')).uri
@@ -170,7 +170,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           reportProgress({ next, of: plan.pageCount, ocrBefore } satisfies GroupProgress);
         };
         // pages of the group in order, as many at once as there are OCR slots
-        const width = Math.max(1, Math.min(ocrConcurrency(), 4));
+        const width = Math.max(1, Math.min(ocrConcurrency(config.documents.ocr.concurrency), 4));
         let cursor = startAt;
         await Promise.all(
           Array.from({ length: width }, async () => {
@@ -212,7 +212,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       s3: s3 ? { bucket: s3[1], key: s3[2] } : undefined,
       pageCount: plan.pageCount,
       options,
-      provider: deps.provider ?? configuredProvider() ?? undefined,
+      provider: deps.provider ?? configuredProvider(config.generative) ?? undefined,
       figureCrops,
       saveAsset: options.additionalFiles
         ? async (name, body, type) => (await storage.write(joinUri(standardOutputAssetsUri(input.assetOutputUri), name), body, type)).uri

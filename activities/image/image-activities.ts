@@ -15,7 +15,6 @@ import type { ActivityDeps } from '../deps.ts';
 import { activityContext } from '../activity-context.ts';
 import { wordsToLines } from '../../engines/layout/lines.ts';
 import { readingOrder } from '../../engines/layout/reading-order.ts';
-import { documentLimits } from '../../engines/document/limits.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { boundingBoxOf as bbox, polygonOf as polygon } from '../../schemas/box.ts';
 import { ImageStandardOutput, type ImageTextLine, type ImageTextWord } from '../../schemas/image-output.ts';
@@ -28,7 +27,7 @@ import { moderateImage } from '../../engines/vision/moderation.ts';
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export function createImageActivities(deps: ActivityDeps) {
-  const { storage } = deps;
+  const { storage, config } = deps;
 
   async function analyzeImage(input: PipelineInput): Promise<{ uri: string; words: number; lines: number }> {
     const cfg = input.standardOutputConfiguration.image ?? defaultStandardOutputConfiguration.image;
@@ -36,7 +35,7 @@ export function createImageActivities(deps: ActivityDeps) {
     const types = cat?.state === 'ENABLED' ? (cat.types ?? []) : [];
     const boxes = cfg?.extraction?.boundingBox.state !== 'DISABLED';
     const gen = cfg?.generativeField?.state === 'ENABLED' ? (cfg.generativeField.types ?? []) : [];
-    const limits = documentLimits();
+    const limits = config.documents.limits;
     const result = await storage.withLocalFile(input.assetUri, async (local) => {
       let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
       try {
@@ -60,9 +59,10 @@ export function createImageActivities(deps: ActivityDeps) {
       let words = 0;
       let lines = 0;
       // started before OCR so the two overlap (native tesseract runs in its own process); never rejects
-      const moderation = types.includes('CONTENT_MODERATION') ? moderateImage(local) : undefined;
+      const { threshold, model } = config.images.moderation;
+      const moderation = types.includes('CONTENT_MODERATION') ? moderateImage(local, threshold, model) : undefined;
       if (types.includes('TEXT_DETECTION')) {
-        const engine = await defaultOcrEngine();
+        const engine = await defaultOcrEngine(config);
         const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-image-'));
         try {
           const gray = await imagePageToGray(local, 0);
@@ -71,7 +71,7 @@ export function createImageActivities(deps: ActivityDeps) {
           const file = path.join(tmp, 'image.pgm');
           await fs.writeFile(file, pgmBytes(clean));
           const ocr = await engine.recognize(file, {
-            psm: Number(process.env.QUARRY_IMAGE_OCR_PSM) || 11,
+            psm: config.images.ocrPsm,
             signal: activityContext()?.cancellationSignal,
           });
           const geo = { widthPt: clean.width, heightPt: clean.height };

@@ -1,5 +1,5 @@
 import type { PipelineInput } from '../../schemas/pipeline.ts';
-import { FFMPEG, ffprobe } from '../../engines/media/ffmpeg.ts';
+import { ffprobe } from '../../engines/media/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { runTool, ToolError } from '../../engines/media/run-tool.ts';
@@ -17,23 +17,19 @@ const rate = (r?: string) => {
   return d ? n / d : 0;
 };
 
-/** BDA limits for video (reference §1.13), configurable. */
-const limits = () => ({
-  maxMs: Number(process.env.QUARRY_VIDEO_MAX_MINUTES ?? 240) * 60_000,
-  maxBytes: Number(process.env.QUARRY_VIDEO_MAX_BYTES ?? 10_240 * 1024 * 1024),
-});
-
 /**
  * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
  * child processes; shots window by window, resumed after a crash at the next window). Chapters group shots;
  * frame OCR, moderation, logos and summaries are not produced yet and the output says so.
  */
 export function createVideoActivities(deps: ActivityDeps) {
+  const { tools } = deps.config;
   return {
     async analyzeVideo(
       input: PipelineInput,
     ): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
-      const l = limits();
+      // BDA limits for video (reference §1.13), configurable
+      const l = deps.config.video;
       if (input.asset.bytes > l.maxBytes)
         throw clientError(
           'LimitExceeded',
@@ -41,7 +37,7 @@ export function createVideoActivities(deps: ActivityDeps) {
         );
       return deps.storage.withLocalFile(input.assetUri, async (file) => {
         const signal = activityContext()?.cancellationSignal;
-        const info = await ffprobe(file, { timeoutMs: 120_000, signal }).catch((e) => {
+        const info = await ffprobe(file, { timeoutMs: 120_000, signal, tools }).catch((e) => {
           if (e instanceof ToolError && e.code !== null)
             throw clientError(
               'InvalidInput',
@@ -65,6 +61,8 @@ export function createVideoActivities(deps: ActivityDeps) {
           resumeFrom: resumedProgress<SceneProgress>(),
           onProgress: reportProgress,
           signal,
+          ffmpeg: tools.ffmpeg,
+          windowMs: deps.config.video.sceneWindowMs,
         });
         const shots = shotsFromCuts(cuts, durationMs, fps);
         const chapters = chaptersFromShots(shots).map((idx, ci) => {

@@ -21,6 +21,7 @@ export async function runDocumentDirect(
 ) {
   const base = root ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docrun-')));
   const config = loadConfig({
+    ...process.env, // the benchmark's settings (QUARRY_OCR_*, QUARRY_DOC_*)
     QUARRY_HOME: path.join(base, '.quarry'),
     QUARRY_ALLOWED_ROOTS: [base, path.dirname(path.resolve(file))].join(','),
   });

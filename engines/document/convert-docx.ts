@@ -12,13 +12,14 @@ import { runTool, ToolError } from '../media/run-tool.ts';
 export async function convertDocxToPdf(
   docxPath: string,
   signal?: AbortSignal,
+  /** QUARRY_SOFFICE_BIN */
+  bin = 'soffice',
 ): Promise<{ pdfPath: string; cleanup: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docx-'));
   const cleanup = () => fs.rm(dir, { recursive: true, force: true });
   try {
     const input = path.join(dir, 'input.docx');
     await fs.copyFile(docxPath, input);
-    const bin = process.env.QUARRY_SOFFICE_BIN || 'soffice';
     await runTool(
       bin,
       [

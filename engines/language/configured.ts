@@ -1,15 +1,16 @@
 /**
- * The provider a deployment configured, from the environment (README §Configuration):
- *   QUARRY_GENERATIVE_PROVIDER = embedded | openai-compatible | bedrock | llama-cpp | off (default off, also `none`:
- *                                extractive offline methods)
- *   QUARRY_GENERATIVE_PROVIDER = embedded: the GGUF model setup installs, in this process (QUARRY_GGUF_PATH overrides
- *                                the file, QUARRY_LLM_THREADS the CPU threads, default 2)
- *   QUARRY_GENERATIVE_PROVIDER = bedrock: AWS Bedrock Converse, QUARRY_GENERATIVE_MODEL = model id, AWS_REGION + AWS credentials
- *   QUARRY_GGUF_PATH           = a GGUF model file for embedded (optional) or llama-cpp (required)
- *   QUARRY_GENERATIVE_URL      = e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM / llama.cpp)
+ * The provider a deployment configured (README §Configuration; parsed in schemas/config/generative.ts):
+ *   QUARRY_GENERATIVE_PROVIDER = embedded | openai-compatible | bedrock | llama-cpp | off (default off: extractive
+ *                                offline methods; `none` is the same)
+ *   embedded: the GGUF model setup installs, in this process (QUARRY_GGUF_PATH overrides the file,
+ *             QUARRY_LLM_THREADS the CPU threads, default 2)
+ *   bedrock:  AWS Bedrock Converse, QUARRY_GENERATIVE_MODEL = model id, AWS_REGION + AWS credentials
+ *   llama-cpp: QUARRY_GGUF_PATH = a GGUF model file (in process, CPU)
+ *   openai-compatible: QUARRY_GENERATIVE_URL, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM)
  *   QUARRY_GENERATIVE_MODEL, QUARRY_GENERATIVE_API_KEY, QUARRY_GENERATIVE_TIMEOUT_MS
  */
 import path from 'node:path';
+import type { QuarryConfig } from '../../schemas/config.ts';
 import { BedrockConverseProvider } from './bedrock-converse.ts';
 import { DEFAULT_MODEL_PATH } from './embedded-model.ts';
 import { EmbeddedProvider } from './embedded-provider.ts';
@@ -20,47 +21,26 @@ import type { GenerativeProvider } from './provider.ts';
 /** one in-process model per process: loading a GGUF is expensive (embedded-model.ts keeps one per file) */
 let cached: LlamaCppProvider | undefined;
 
-export function configuredProvider(_config?: unknown, env: NodeJS.ProcessEnv = process.env): GenerativeProvider | null {
-  const kind = (env.QUARRY_GENERATIVE_PROVIDER ?? 'off').toLowerCase();
-  if (kind === 'off' || kind === 'none' || kind === '') return null;
-  if (kind === 'embedded') {
-    const threads = env.QUARRY_LLM_THREADS ? Number.parseInt(env.QUARRY_LLM_THREADS, 10) : 2;
-    if (!(threads >= 1))
-      throw new Error(`QUARRY_LLM_THREADS must be a positive integer, not '${env.QUARRY_LLM_THREADS}'`);
-    const modelPath = env.QUARRY_GGUF_PATH || path.join(env.QUARRY_ROOT ?? process.cwd(), DEFAULT_MODEL_PATH);
-    return new EmbeddedProvider({ modelPath, threads });
-  }
-  if (kind === 'openai-compatible' || kind === 'openai' || kind === 'ollama' || kind === 'vllm') {
-    const baseUrl = env.QUARRY_GENERATIVE_URL;
-    if (!baseUrl)
-      throw new Error(
-        'QUARRY_GENERATIVE_PROVIDER=openai-compatible needs QUARRY_GENERATIVE_URL (e.g. http://127.0.0.1:11434/v1)',
-      );
+/** The provider QuarryConfig `generative` names (validated at start-up: each kind's required variable is set). */
+export function configuredProvider(g: QuarryConfig['generative'], root = process.cwd()): GenerativeProvider | null {
+  if (g.provider === 'off') return null;
+  if (g.provider === 'embedded')
+    return new EmbeddedProvider({ modelPath: g.ggufPath ?? path.join(root, DEFAULT_MODEL_PATH), threads: g.threads });
+  if (g.provider === 'openai-compatible') {
+    if (!g.url) throw new Error('QUARRY_GENERATIVE_PROVIDER=openai-compatible needs QUARRY_GENERATIVE_URL');
     return new OpenAiCompatibleProvider({
-      baseUrl,
-      model: env.QUARRY_GENERATIVE_MODEL ?? 'default',
-      apiKey: env.QUARRY_GENERATIVE_API_KEY || undefined,
-      timeoutMs: env.QUARRY_GENERATIVE_TIMEOUT_MS ? Number(env.QUARRY_GENERATIVE_TIMEOUT_MS) : undefined,
+      baseUrl: g.url,
+      model: g.model ?? 'default',
+      apiKey: g.apiKey,
+      timeoutMs: g.timeoutMs,
     });
   }
-  if (kind === 'bedrock' || kind === 'bedrock-converse') {
-    const modelId = env.QUARRY_GENERATIVE_MODEL;
-    if (!modelId)
-      throw new Error('QUARRY_GENERATIVE_PROVIDER=bedrock needs QUARRY_GENERATIVE_MODEL (a Bedrock model id)');
-    return new BedrockConverseProvider({
-      modelId,
-      region: env.AWS_REGION,
-      endpoint: env.QUARRY_GENERATIVE_URL || undefined,
-      timeoutMs: env.QUARRY_GENERATIVE_TIMEOUT_MS ? Number(env.QUARRY_GENERATIVE_TIMEOUT_MS) : undefined,
-    });
+  if (g.provider === 'bedrock') {
+    if (!g.model) throw new Error('QUARRY_GENERATIVE_PROVIDER=bedrock needs QUARRY_GENERATIVE_MODEL');
+    // region and credentials: the AWS SDK's standard chain (AWS_REGION, profiles, instance roles)
+    return new BedrockConverseProvider({ modelId: g.model, endpoint: g.url, timeoutMs: g.timeoutMs });
   }
-  if (kind === 'llama-cpp' || kind === 'node-llama-cpp') {
-    const modelPath = env.QUARRY_GGUF_PATH;
-    if (!modelPath) throw new Error('QUARRY_GENERATIVE_PROVIDER=llama-cpp needs QUARRY_GGUF_PATH (a .gguf model file)');
-    cached ??= new LlamaCppProvider({ modelPath });
-    return cached;
-  }
-  throw new Error(
-    `unknown QUARRY_GENERATIVE_PROVIDER '${kind}' (supported: embedded, openai-compatible, bedrock, llama-cpp, off)`,
-  );
+  if (!g.ggufPath) throw new Error('QUARRY_GENERATIVE_PROVIDER=llama-cpp needs QUARRY_GGUF_PATH');
+  cached ??= new LlamaCppProvider({ modelPath: g.ggufPath });
+  return cached;
 }

@@ -12,8 +12,12 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { runTool, ToolError } from './run-tool.ts';
 
-export const FFMPEG = process.env.QUARRY_FFMPEG ?? 'ffmpeg';
-export const FFPROBE = process.env.QUARRY_FFPROBE ?? 'ffprobe';
+/** where the programs are (QUARRY_FFMPEG / QUARRY_FFPROBE; QuarryConfig `tools`); on the PATH by default */
+export interface MediaTools {
+  ffmpeg: string;
+  ffprobe: string;
+}
+const ffmpegOf = (o: RunOptions) => o.tools?.ffmpeg ?? 'ffmpeg';
 
 const num = z
   .union([z.string(), z.number()])
@@ -60,12 +64,13 @@ export type ProbeResult = z.infer<typeof ProbeResult>;
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  tools?: MediaTools;
 }
 
 /** `ffprobe -show_format -show_streams` as typed JSON. */
 export async function ffprobe(path: string, opts: RunOptions = {}): Promise<ProbeResult> {
   const { stdout } = await runTool(
-    FFPROBE,
+    opts.tools?.ffprobe ?? 'ffprobe',
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', path],
     { timeoutMs: 60_000, ...opts },
   );
@@ -112,7 +117,7 @@ export function decodeStream(
   path: string,
   o: DecodeOptions = {},
 ): { stdout: Readable; done: Promise<void>; kill: () => void } {
-  const child = spawn(FFMPEG, decodeArgs(path, o), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ffmpegOf(o), decodeArgs(path, o), { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
     if (err.length < 64_000) err += d.toString();
@@ -126,7 +131,7 @@ export function decodeStream(
       if (code === 0) resolve();
       // killed because the activity was cancelled: that, not a decoding failure
       else if (o.signal?.aborted && o.signal.reason instanceof Error) reject(o.signal.reason);
-      else reject(new ToolError(FFMPEG, code, err));
+      else reject(new ToolError(ffmpegOf(o), code, err));
     });
   });
   done.catch(() => {}); // the caller awaits it; avoid an unhandled rejection if it never does
@@ -135,7 +140,7 @@ export function decodeStream(
 
 /** Decodes a (short) range to a Float32Array of mono samples. */
 export async function decodePcm(path: string, o: DecodeOptions = {}): Promise<Float32Array> {
-  const { stdout } = await runTool(FFMPEG, decodeArgs(path, { ...o, format: 'f32le' }), o);
+  const { stdout } = await runTool(ffmpegOf(o), decodeArgs(path, { ...o, format: 'f32le' }), o);
   const copy = new Uint8Array(stdout.length - (stdout.length % 4));
   copy.set(stdout.subarray(0, copy.length));
   return new Float32Array(copy.buffer);
@@ -143,5 +148,5 @@ export async function decodePcm(path: string, o: DecodeOptions = {}): Promise<Fl
 
 /** Runs ffmpeg with the given arguments (after `-nostdin -v error`), e.g. to encode test media. */
 export function ffmpeg(args: string[], opts: RunOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
-  return runTool(FFMPEG, ['-nostdin', '-hide_banner', '-v', 'error', ...args], opts);
+  return runTool(ffmpegOf(opts), ['-nostdin', '-hide_banner', '-v', 'error', ...args], opts);
 }

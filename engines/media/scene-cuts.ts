@@ -4,7 +4,6 @@
  * instead of decoding the whole video again. The windows do not depend on where a run was cut off, so a resumed
  * run finds exactly the cuts a clean run finds.
  */
-import { FFMPEG } from './ffmpeg.ts';
 import { runTool } from './run-tool.ts';
 
 export interface SceneCut {
@@ -21,7 +20,7 @@ export interface SceneProgress {
 export interface SceneCutOptions {
   durationMs: number;
   fps: number;
-  /** timeline per ffmpeg run; QUARRY_VIDEO_SCENE_WINDOW_MS, default one minute */
+  /** timeline per ffmpeg run (QUARRY_VIDEO_SCENE_WINDOW_MS), default one minute */
   windowMs?: number;
   /** scene-change score above which a frame starts a new shot */
   threshold?: number;
@@ -29,6 +28,8 @@ export interface SceneCutOptions {
   resumeFrom?: SceneProgress;
   onProgress?: (p: SceneProgress) => void;
   signal?: AbortSignal;
+  /** the ffmpeg program (QuarryConfig `tools`), default `ffmpeg` on the PATH */
+  ffmpeg?: string;
 }
 
 /** The windows of a timeline: [start, end) in ms; the last one ends at the end of the video. */
@@ -39,7 +40,7 @@ export function sceneWindows(durationMs: number, windowMs: number): [number, num
 }
 
 export async function detectSceneCuts(file: string, o: SceneCutOptions): Promise<SceneCut[]> {
-  const windowMs = o.windowMs ?? (Number(process.env.QUARRY_VIDEO_SCENE_WINDOW_MS) || 60_000);
+  const windowMs = o.windowMs ?? 60_000;
   const windows = sceneWindows(o.durationMs, windowMs);
   const resumed = o.resumeFrom && o.resumeFrom.windows <= windows.length ? o.resumeFrom : undefined;
   const cuts: [number, number][] = resumed ? [...resumed.cuts] : [];
@@ -62,7 +63,7 @@ export async function detectSceneCuts(file: string, o: SceneCutOptions): Promise
       '-',
     );
     // a hung decoder is killed after a generous budget for its window
-    const { stdout } = await runTool(FFMPEG, args, { signal: o.signal, timeoutMs: 5 * 60_000 + 10 * (end - start) });
+    const { stdout } = await runTool(o.ffmpeg ?? 'ffmpeg', args, { signal: o.signal, timeoutMs: 5 * 60_000 + 10 * (end - start) });
     let pts: number | undefined;
     for (const line of stdout.toString('utf8').split('\n')) {
       const t = /pts_time:(-?[0-9.]+)/.exec(line);

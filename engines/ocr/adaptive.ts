@@ -27,13 +27,21 @@ async function loadGray(imagePath: string): Promise<GrayImage> {
 /** pages beyond this are not analysed (600-dpi posters): no enlargement would fit, PSM 3 alone reads them */
 const MAX_ANALYSED_PIXELS = 40_000_000;
 
-/** QUARRY_OCR_ENLARGE=0 / QUARRY_OCR_SPARSE_PASS=0 turn the steps off (for comparison, or to save time) */
-const envOff = (name: string) => process.env[name] === '0' || process.env[name] === 'false';
+/** which steps an engine runs when a call does not say (QUARRY_OCR_ENLARGE=0 / QUARRY_OCR_SPARSE_PASS=0 turn them off) */
+export interface AdaptiveSteps {
+  enlarge: boolean;
+  sparsePass: boolean;
+}
 
-export async function recognizeAdaptive(imagePath: string, opts: OcrOptions, pass: TesseractPass): Promise<OcrPage> {
+export async function recognizeAdaptive(
+  imagePath: string,
+  opts: OcrOptions,
+  pass: TesseractPass,
+  steps: AdaptiveSteps = { enlarge: true, sparsePass: true },
+): Promise<OcrPage> {
   const psm = opts.psm ?? 3;
-  const enlarge = opts.enlarge ?? !envOff('QUARRY_OCR_ENLARGE');
-  const sparse = opts.sparseFallback ?? (psm === 3 && !envOff('QUARRY_OCR_SPARSE_PASS'));
+  const enlarge = opts.enlarge ?? steps.enlarge;
+  const sparse = opts.sparseFallback ?? (psm === 3 && steps.sparsePass);
   if (!enlarge && !sparse) return pass(imagePath, psm);
   let img: GrayImage;
   try {

@@ -2,28 +2,41 @@
  * Picks the OCR engine: QUARRY_OCR_ENGINE=tesseract|tesseract.js, else the native CLI when it is installed
  * (about half the time per page at the same accuracy), else tesseract.js (the everywhere fallback).
  */
+import type { QuarryConfig } from '../../schemas/config.ts';
 import { hasTool } from '../media/run-tool.ts';
+import type { AdaptiveSteps } from './adaptive.ts';
 import type { OcrEngine, OcrEngineName } from './engine.ts';
+import { ocrConcurrency } from './ocr-slots.ts';
 import { TesseractCliEngine } from './tesseract-cli.ts';
 import { TesseractJsEngine } from './tesseract-js.ts';
 
+/** the configuration OCR reads: `documents.ocr` and `tools.tesseract` */
+export type OcrConfig = Pick<QuarryConfig, 'documents' | 'tools'>;
+
 const engines = new Map<OcrEngineName, OcrEngine>();
 
-export function ocrEngine(name: OcrEngineName): OcrEngine {
+/** The process-wide engine of that name; the first call's configuration sizes it. */
+export function ocrEngine(name: OcrEngineName, config?: OcrConfig): OcrEngine {
   let e = engines.get(name);
   if (!e) {
-    e = name === 'tesseract' ? new TesseractCliEngine() : new TesseractJsEngine();
+    const ocr = config?.documents.ocr;
+    const size = ocrConcurrency(ocr?.concurrency);
+    const steps: AdaptiveSteps = { enlarge: ocr?.enlarge ?? true, sparsePass: ocr?.sparsePass ?? true };
+    e =
+      name === 'tesseract'
+        ? new TesseractCliEngine({ bin: config?.tools.tesseract, size, steps })
+        : new TesseractJsEngine(size, steps);
     engines.set(name, e);
   }
   return e;
 }
 
 let chosen: Promise<OcrEngine> | undefined;
-export function defaultOcrEngine(): Promise<OcrEngine> {
+export function defaultOcrEngine(config: OcrConfig): Promise<OcrEngine> {
   chosen ??= (async () => {
-    const wanted = process.env.QUARRY_OCR_ENGINE as OcrEngineName | undefined;
-    if (wanted === 'tesseract' || wanted === 'tesseract.js') return ocrEngine(wanted);
-    return ocrEngine((await hasTool(process.env.QUARRY_TESSERACT_BIN || 'tesseract')) ? 'tesseract' : 'tesseract.js');
+    const wanted = config.documents.ocr.engine;
+    if (wanted !== 'auto') return ocrEngine(wanted, config);
+    return ocrEngine((await hasTool(config.tools.tesseract)) ? 'tesseract' : 'tesseract.js', config);
   })();
   return chosen;
 }

@@ -20,5 +20,5 @@ export class Slots {
   }
 }
 
-export const ocrConcurrency = () =>
-  Math.max(1, Number(process.env.QUARRY_OCR_CONCURRENCY) || os.availableParallelism());
+/** `configured` is QUARRY_OCR_CONCURRENCY (QuarryConfig `documents.ocr.concurrency`); one per core when unset */
+export const ocrConcurrency = (configured?: number) => Math.max(1, configured || os.availableParallelism());

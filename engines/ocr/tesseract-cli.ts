@@ -1,18 +1,24 @@
 /** OCR with the native `tesseract` CLI (Debian tesseract-ocr): one child process per page, one thread each. */
 import { runTool } from '../media/run-tool.ts';
-import { recognizeAdaptive } from './adaptive.ts';
+import { type AdaptiveSteps, recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
 import { ocrConcurrency, Slots } from './ocr-slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
 
 export class TesseractCliEngine implements OcrEngine {
   readonly name = 'tesseract';
-  private readonly slots = new Slots(ocrConcurrency());
+  private readonly slots: Slots;
   private readonly env = { ...process.env, OMP_THREAD_LIMIT: '1' };
-  constructor(
-    private readonly bin = process.env.QUARRY_TESSERACT_BIN || 'tesseract',
-    private readonly lang = 'eng',
-  ) {}
+  private readonly bin: string;
+  private readonly lang: string;
+  private readonly steps?: AdaptiveSteps;
+  /** `bin`: QUARRY_TESSERACT_BIN; `size`: passes at once (QUARRY_OCR_CONCURRENCY); `steps`: QUARRY_OCR_ENLARGE / _SPARSE_PASS */
+  constructor(opts: { bin?: string; lang?: string; size?: number; steps?: AdaptiveSteps } = {}) {
+    this.bin = opts.bin ?? 'tesseract';
+    this.lang = opts.lang ?? 'eng';
+    this.slots = new Slots(opts.size ?? ocrConcurrency());
+    this.steps = opts.steps;
+  }
 
   recognize(imagePath: string, opts: OcrOptions = {}): Promise<OcrPage> {
     return recognizeAdaptive(imagePath, opts, (file, psm, pass) =>
@@ -26,6 +32,7 @@ export class TesseractCliEngine implements OcrEngine {
         });
         return parseTesseractTsv(stdout.toString('utf8'), this.name);
       }),
+      this.steps,
     );
   }
 

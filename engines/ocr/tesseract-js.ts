@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import { recognizeAdaptive } from './adaptive.ts';
+import { type AdaptiveSteps, recognizeAdaptive } from './adaptive.ts';
 import type { OcrEngine, OcrOptions, OcrPage } from './engine.ts';
 import { ocrConcurrency } from './ocr-slots.ts';
 import { parseTesseractTsv } from './tsv.ts';
@@ -20,7 +20,10 @@ export class TesseractJsEngine implements OcrEngine {
   private live = 0;
   private readonly waiting: ((w: Worker) => void)[] = [];
   private idleTimer?: NodeJS.Timeout;
-  constructor(private readonly size = ocrConcurrency()) {}
+  constructor(
+    private readonly size = ocrConcurrency(),
+    private readonly steps?: AdaptiveSteps,
+  ) {}
 
   private async acquire(): Promise<Worker> {
     clearTimeout(this.idleTimer);
@@ -59,7 +62,7 @@ export class TesseractJsEngine implements OcrEngine {
       } finally {
         this.release(w);
       }
-    });
+    }, this.steps);
   }
 
   async close() {

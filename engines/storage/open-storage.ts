@@ -58,5 +58,6 @@ export class StorageRouter implements Storage {
 
 export function openStorage(config: QuarryConfig): StorageRouter {
   const roots = config.storage.allowedRoots.length ? config.storage.allowedRoots : [config.home];
-  return new StorageRouter(new FileStorage(roots), new S3Storage(config.storage.s3, config.storage.allowedBuckets));
+  const { s3, allowedBuckets, localCopiesMb } = config.storage;
+  return new StorageRouter(new FileStorage(roots), new S3Storage(s3, allowedBuckets, localCopiesMb * 1024 * 1024));
 }

@@ -70,8 +70,8 @@ export class S3Storage implements Storage {
   constructor(
     readonly options: QuarryConfig['storage']['s3'],
     readonly allowedBuckets: string[],
-    /** local copies shared by this process's activities; QUARRY_LOCAL_COPIES_MB, default 2048 */
-    localCopyBytes = Number(process.env.QUARRY_LOCAL_COPIES_MB ?? 2048) * 1024 * 1024,
+    /** local copies shared by this process's activities (QUARRY_LOCAL_COPIES_MB) */
+    localCopyBytes = 2048 * 1024 * 1024,
   ) {
     this.copies = new LocalCopies(localCopyBytes);
   }

@@ -55,19 +55,13 @@ const MODELS: Record<ModelName, { module: string; size: number; graph: boolean }
   InceptionV3: { module: 'nsfwjs/models/inception_v3', size: 299, graph: false },
 };
 
-export function moderationModelName(env: NodeJS.ProcessEnv = process.env): ModelName {
-  const v = env.QUARRY_IMAGE_MODERATION_MODEL;
-  return v && v in MODELS ? (v as ModelName) : 'MobileNetV2';
-}
-
-/** QUARRY_IMAGE_MODERATION_THRESHOLD (default 0.5): a category is reported when its confidence reaches it */
-export function moderationThreshold(env: NodeJS.ProcessEnv = process.env): number {
-  const v = Number(env.QUARRY_IMAGE_MODERATION_THRESHOLD);
-  return env.QUARRY_IMAGE_MODERATION_THRESHOLD && Number.isFinite(v) && v > 0 && v <= 1 ? v : 0.5;
-}
+/** QUARRY_IMAGE_MODERATION_MODEL's default (QuarryConfig `images.moderation.model`) */
+export const DEFAULT_MODERATION_MODEL: ModelName = 'MobileNetV2';
+/** QUARRY_IMAGE_MODERATION_THRESHOLD's default: a category is reported when its confidence reaches it */
+export const DEFAULT_MODERATION_THRESHOLD = 0.5;
 
 /** what `not_generated.CONTENT_MODERATION` says when moderation ran: coverage is partial, and by how much */
-export function coverageNote(model: ModelName = moderationModelName()): string {
+export function coverageNote(model: ModelName = DEFAULT_MODERATION_MODEL): string {
   return (
     `partial: nudity/suggestive only (nsfwjs ${model}, whole-image classifier; its "Sexy" class is reported as ` +
     `Swimwear or Underwear, Non-Explicit Nudity is not told apart); ${NOT_COVERED.join(', ')} are not detected ` +
@@ -78,7 +72,10 @@ export function coverageNote(model: ModelName = moderationModelName()): string {
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Pure: nsfwjs class probabilities → BDA categories at or above `threshold`, most confident first. */
-export function mapToBdaModeration(scores: Partial<NsfwScores>, threshold = moderationThreshold()): ModerationLabel[] {
+export function mapToBdaModeration(
+  scores: Partial<NsfwScores>,
+  threshold = DEFAULT_MODERATION_THRESHOLD,
+): ModerationLabel[] {
   const out: ModerationLabel[] = [];
   for (const category of BDA_IMAGE_MODERATION_CATEGORIES) {
     const sources = CATEGORY_SOURCES[category];
@@ -143,10 +140,10 @@ async function loadModel(name: ModelName): Promise<Loaded> {
   return { tf, model, name, size: spec.size, backend, loadMs: Math.round(performance.now() - t0) };
 }
 
-/** the process-wide model; a failed load is forgotten so the next image tries again */
-export function moderationModel(): Promise<Loaded> {
+/** the process-wide model (the first call's name wins); a failed load is forgotten so the next image tries again */
+export function moderationModel(name: ModelName = DEFAULT_MODERATION_MODEL): Promise<Loaded> {
   if (!loading) {
-    loading = loadModel(moderationModelName());
+    loading = loadModel(name);
     loading.catch(() => {
       loading = undefined;
     });
@@ -165,10 +162,14 @@ export interface ImageModerationResult {
 }
 
 /** Classify an image file (anything sharp decodes). Never throws: on failure `labels` is empty and `note` says why. */
-export async function moderateImage(file: string, threshold = moderationThreshold()): Promise<ImageModerationResult> {
+export async function moderateImage(
+  file: string,
+  threshold = DEFAULT_MODERATION_THRESHOLD,
+  model: ModelName = DEFAULT_MODERATION_MODEL,
+): Promise<ImageModerationResult> {
   let m: Loaded;
   try {
-    m = await moderationModel();
+    m = await moderationModel(model);
   } catch (e) {
     return {
       labels: [],

@@ -57,10 +57,11 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
     TEMPORAL_NAMESPACE: namespace,
     QUARRY_DEV: '1',
     QUARRY_API_PORT: '0',
+    QUARRY_LOG_LEVEL: 'ERROR',
     ...opts.env,
   });
-  installRuntime();
-  const dataConverter = opts.dataConverter ?? createDataConverter({ QUARRY_HOME: config.home, QUARRY_DEV: '1' });
+  installRuntime(config.worker.logLevel);
+  const dataConverter = opts.dataConverter ?? createDataConverter(loadConfig({ QUARRY_HOME: config.home, QUARRY_DEV: '1' }));
   const native = await NativeConnection.connect({ address: opts.address });
   if (!opts.namespace) await createNamespace(native, namespace);
   const connection = await Connection.connect({ address: opts.address });
@@ -73,6 +74,7 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
       connection: native,
       namespace,
       queues: opts.queues ?? (Object.values(TaskQueue) as TaskQueueName[]),
+      worker: config.worker,
       activities: opts.activities?.(deps) ?? {},
       workflowsPath: opts.workflowsPath,
       dataConverter,

@@ -31,8 +31,9 @@ const running = await startWorkers({
   namespace: config.temporal.namespace,
   queues: [TaskQueue.orchestration, TaskQueue.document] as TaskQueueName[],
   activities: { ...base, [TaskQueue.document]: logged },
+  worker: config.worker,
   workflowsPath: noopWorkflowsPath,
-  dataConverter: createDataConverter(),
+  dataConverter: createDataConverter(config),
   shutdownGraceSeconds: 1,
 });
 process.stdout.write('worker-ready\n');

@@ -1,4 +1,5 @@
 import { createDataConverter } from '../../codecs/data-converter.ts';
+import { loadConfig } from '../../schemas/config.ts';
 
 /**
  * The recorded histories in this folder were written with this fixed, public TEST key (gzip + AES-256-GCM,
@@ -6,7 +7,7 @@ import { createDataConverter } from '../../codecs/data-converter.ts';
  */
 export const REPLAY_TEST_KEYS = 'replay-test:c90JiHYxXmrdQxjI+sr+7iCRVLChTZI+pNB8sc4lkTI=';
 
-export const replayDataConverter = () => createDataConverter({ QUARRY_ENCRYPTION_KEYS: REPLAY_TEST_KEYS });
+export const replayDataConverter = () => createDataConverter(loadConfig({ QUARRY_ENCRYPTION_KEYS: REPLAY_TEST_KEYS }));
 
 /** The recorded workflows: file name (without .json) → what it is. */
 export const recordedHistories = {

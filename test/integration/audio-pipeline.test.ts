@@ -9,6 +9,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
+import { loadConfig } from '../../schemas/config.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import {
   defaultStandardOutputConfiguration,
@@ -200,13 +201,15 @@ describe('audio pipeline (real workflow, real ffmpeg + whisper.cpp)', () => {
   });
 
   it('rejects audio longer than the configured limit', async () => {
-    process.env.QUARRY_AUDIO_MAX_MINUTES = '0.05'; // 3 s; read by the in-process worker's activity
+    // QUARRY_AUDIO_MAX_MINUTES=0.05 (3 s) for this test: the in-process worker's activity reads its deps' config per call
+    const { limits } = stack.config.audio;
+    stack.config.audio.limits = loadConfig({ QUARRY_AUDIO_MAX_MINUTES: '0.05' }).audio.limits;
     try {
       const long = await failureOf(formats.WAV);
       expect(long.type).toBe('LimitExceeded');
-      expect(long.message).toMatch(/long; the limit is/);
+      expect(long.message).toMatch(/long; the limit is 0.1 min/);
     } finally {
-      delete process.env.QUARRY_AUDIO_MAX_MINUTES;
+      stack.config.audio.limits = limits;
     }
   });
 });

@@ -154,7 +154,8 @@ describe('blueprints are resolved when the job is submitted', () => {
       namespace: stack.namespace,
       queues: [TaskQueue.document],
       activities: activitiesByQueue(stack.deps),
-      dataConverter: createDataConverter({ QUARRY_HOME: stack.config.home, QUARRY_DEV: '1' }),
+      dataConverter: createDataConverter(stack.config),
+      worker: stack.config.worker,
       shutdownGraceSeconds: 2,
     });
     const custom = await finished(first as string);

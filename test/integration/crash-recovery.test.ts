@@ -9,6 +9,7 @@ import type { JobResult } from '../../schemas/job.ts';
 import { magic, writeFiles } from '../helpers/files.ts';
 import { kill9, startWorkerProcess } from '../helpers/processes.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
+import { temporalCliPath } from '../helpers/temporal-server.ts';
 
 const PROFILE = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-profile/us.data-automation-v1';
 let server: DevServer;
@@ -20,7 +21,7 @@ let workerEnv: Record<string, string>;
 beforeAll(async () => {
   port = await freePort();
   const home = await fs.mkdtemp('/tmp/quarry-crash-');
-  server = await startDevServer({ home, port });
+  server = await startDevServer({ binary: temporalCliPath(), home, port });
   stack = await createStack({ address: `127.0.0.1:${port}`, namespace: 'default', workers: false, api: true, env: { QUARRY_BATCH_WINDOW: '4' } });
   workerEnv = {
     TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
@@ -105,7 +106,7 @@ describe('nothing is lost, nothing duplicated', () => {
     while ((await writesFor('batch2')).length < 5) await new Promise((r) => setTimeout(r, 100));
     await server.stop();
     await new Promise((r) => setTimeout(r, 1000));
-    server = await startDevServer({ home: (stack as { serverHome?: string }).serverHome!, port });
+    server = await startDevServer({ binary: temporalCliPath(), home: (stack as { serverHome?: string }).serverHome!, port });
     let result: JobResult | undefined;
     for (let i = 0; i < 60 && !result; i++) {
       try {

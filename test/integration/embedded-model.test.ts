@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../schemas/config.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { DEFAULT_MODEL_PATH, type EmbeddedModel, embeddedModel } from '../../engines/language/embedded-model.ts';
 
@@ -57,10 +58,7 @@ describe('embedded generative model', () => {
   }, 120_000);
 
   it('is the provider QUARRY_GENERATIVE_PROVIDER=embedded selects, sharing the loaded model', async () => {
-    const provider = configuredProvider(undefined, {
-      QUARRY_GENERATIVE_PROVIDER: 'embedded',
-      QUARRY_ROOT: process.cwd(),
-    });
+    const provider = configuredProvider(loadConfig({ QUARRY_GENERATIVE_PROVIDER: 'embedded' }).generative, process.cwd());
     expect(provider?.name).toBe('embedded:qwen2.5-coder-1.5b-instruct-q4_k_m');
     const res = await provider!.generate({
       prompt: 'Is "ACME TRADING SDN BHD" a company name? Answer true or false.',

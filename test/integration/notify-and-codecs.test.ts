@@ -38,7 +38,7 @@ beforeAll(async () => {
   native = await NativeConnection.connect({ address });
   await createNamespace(native, namespace);
   connection = await Connection.connect({ address });
-  client = new Client({ connection, namespace, dataConverter: createDataConverter(env) });
+  client = new Client({ connection, namespace, dataConverter: createDataConverter(loadConfig(env)) });
   const deps = { config: loadConfig(env) } as ActivityDeps;
   worker = await Worker.create({
     connection: native,
@@ -46,7 +46,7 @@ beforeAll(async () => {
     taskQueue,
     workflowsPath: new URL('../helpers/feed-workflows.ts', import.meta.url).pathname,
     activities: createNotifyActivities(deps),
-    dataConverter: createDataConverter(env),
+    dataConverter: createDataConverter(loadConfig(env)),
   });
   running = worker.run();
   receiver = http.createServer((req, res) => {
@@ -134,7 +134,7 @@ describe('payload codecs on a real Temporal server', () => {
     const stranger = new Client({
       connection,
       namespace,
-      dataConverter: createDataConverter({ QUARRY_ENCRYPTION_KEYS: `other:${randomBytes(32).toString('base64')}` }),
+      dataConverter: createDataConverter(loadConfig({ QUARRY_ENCRYPTION_KEYS: `other:${randomBytes(32).toString('base64')}` })),
     });
     await expect(stranger.workflow.getHandle(workflowId).result()).rejects.toThrow(/key id 'test-key'/);
   });

@@ -10,6 +10,7 @@ import type { JobResult } from '../../schemas/job.ts';
 import { magic, writeFiles } from '../helpers/files.ts';
 import { noopPipelineActivities, noopWorkflowsPath } from '../helpers/orchestration-activities.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
+import { temporalCliPath } from '../helpers/temporal-server.ts';
 
 /**
  * What the Temporal server stores is ciphertext: a job whose input folder carries a recognisable marker
@@ -28,7 +29,7 @@ let stack: Stack;
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-sqlite-'));
   const port = await freePort();
-  server = await startDevServer({ home, port });
+  server = await startDevServer({ binary: temporalCliPath(), home, port });
   stack = await createStack({
     address: `127.0.0.1:${port}`,
     namespace: 'default',

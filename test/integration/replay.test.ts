@@ -18,7 +18,7 @@ import {
  * modalitySlots that would break workflows already running in the field fails here; make such changes
  * with patched() (docs/versioning.md). No server needed: replay runs in-process.
  */
-installRuntime(); // QUARRY_LOG_LEVEL: the replay worker would otherwise log its bundling at INFO
+installRuntime('ERROR'); // the replay worker would otherwise log its bundling at INFO
 
 const load = (name: RecordedHistory) =>
   JSON.parse(readFileSync(new URL(`../histories/${name}.json`, import.meta.url), 'utf8')) as {

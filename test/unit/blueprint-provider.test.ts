@@ -1,34 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { parseJsonAnswer } from '../../engines/language/openai-compatible.ts';
+import { loadConfig } from '../../schemas/config.ts';
+
+/** the provider a process with this environment gets (an incomplete one fails at start-up, in loadConfig) */
+const providerFor = (env: NodeJS.ProcessEnv) => configuredProvider(loadConfig(env).generative);
 
 describe('generative provider configuration (pure parts; no model server is available offline)', () => {
   it('defaults to no provider and explains a missing URL', () => {
-    expect(configuredProvider(undefined, {})).toBeNull();
-    expect(() => configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'openai-compatible' })).toThrow(
+    expect(providerFor({})).toBeNull();
+    expect(() => providerFor({ QUARRY_GENERATIVE_PROVIDER: 'openai-compatible' })).toThrow(
       /QUARRY_GENERATIVE_URL/,
     );
     expect(
-      configuredProvider(undefined, {
+      providerFor({
         QUARRY_GENERATIVE_PROVIDER: 'ollama',
         QUARRY_GENERATIVE_URL: 'http://127.0.0.1:11434/v1',
         QUARRY_GENERATIVE_MODEL: 'llama3.2',
       })?.name,
     ).toBe('openai-compatible:llama3.2');
-    expect(() => configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'magic' })).toThrow(/unknown/);
+    expect(() => providerFor({ QUARRY_GENERATIVE_PROVIDER: 'magic' })).toThrow(
+      /QUARRY_GENERATIVE_PROVIDER="magic": expected one of off, embedded, openai-compatible, bedrock, llama-cpp/,
+    );
   });
   it('turns off with `off` (or `none`) and selects the embedded model with `embedded`, loading nothing yet', () => {
-    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'off' })).toBeNull();
-    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'none' })).toBeNull();
-    expect(configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded' })?.name).toBe(
+    expect(providerFor({ QUARRY_GENERATIVE_PROVIDER: 'off' })).toBeNull();
+    expect(providerFor({ QUARRY_GENERATIVE_PROVIDER: 'none' })).toBeNull();
+    expect(providerFor({ QUARRY_GENERATIVE_PROVIDER: 'embedded' })?.name).toBe(
       'embedded:qwen2.5-coder-1.5b-instruct-q4_k_m',
     );
     expect(
-      configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_GGUF_PATH: '/m/other.gguf' })
+      providerFor({ QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_GGUF_PATH: '/m/other.gguf' })
         ?.name,
     ).toBe('embedded:other');
     expect(() =>
-      configuredProvider(undefined, { QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_LLM_THREADS: 'many' }),
+      providerFor({ QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_LLM_THREADS: 'many' }),
     ).toThrow(/QUARRY_LLM_THREADS/);
   });
   it('reads the JSON object out of a model answer', () => {
@@ -61,7 +67,7 @@ describe('Bedrock Converse request/response mapping (pure; no AWS call offline)'
   });
   it('is selected by QUARRY_GENERATIVE_PROVIDER=bedrock', () => {
     expect(
-      configuredProvider(undefined, {
+      providerFor({
         QUARRY_GENERATIVE_PROVIDER: 'bedrock',
         QUARRY_GENERATIVE_MODEL: 'm',
         AWS_REGION: 'us-east-1',

@@ -10,6 +10,7 @@ import { createDataConverter } from '../../codecs/data-converter.ts';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../codecs/encryption-codec.ts';
 import { loadEncryptionKeys } from '../../codecs/encryption-keys.ts';
 import { payloadFromJson, payloadToJson } from '../../codecs/payload-json.ts';
+import { loadConfig } from '../../schemas/config.ts';
 
 const k1 = randomBytes(32).toString('base64');
 const k2 = randomBytes(32).toString('base64');
@@ -23,7 +24,8 @@ async function decode(codecs: PayloadCodec[], payloads: Payload[]) {
   for (const c of [...codecs].reverse()) payloads = await c.decode(payloads);
   return payloads;
 }
-const codecsFor = (env: NodeJS.ProcessEnv) => createDataConverter(env).payloadCodecs;
+const codecsFor = (env: NodeJS.ProcessEnv) => createDataConverter(loadConfig(env)).payloadCodecs;
+const keysFor = (env: NodeJS.ProcessEnv) => loadEncryptionKeys(loadConfig(env));
 
 const big = {
   jobId: 'job-1',
@@ -115,11 +117,11 @@ describe('encryption keys from the environment', () => {
   it('reads a key file, merges QUARRY_ENCRYPTION_KEYS and honours QUARRY_ENCRYPTION_KEY_ID', async () => {
     const file = path.join(tmp, 'keys-file.json');
     await fs.writeFile(file, JSON.stringify({ current: 'a', keys: { a: k1, b: k2 } }));
-    expect(loadEncryptionKeys({ QUARRY_ENCRYPTION_KEY_FILE: file }).currentKeyId).toBe('a');
-    expect(loadEncryptionKeys({ QUARRY_ENCRYPTION_KEY_FILE: file, QUARRY_ENCRYPTION_KEY_ID: 'b' }).currentKeyId).toBe(
+    expect(keysFor({ QUARRY_ENCRYPTION_KEY_FILE: file }).currentKeyId).toBe('a');
+    expect(keysFor({ QUARRY_ENCRYPTION_KEY_FILE: file, QUARRY_ENCRYPTION_KEY_ID: 'b' }).currentKeyId).toBe(
       'b',
     );
-    const both = loadEncryptionKeys({
+    const both = keysFor({
       QUARRY_ENCRYPTION_KEY_FILE: file,
       QUARRY_ENCRYPTION_KEYS: `c:${randomBytes(32).toString('base64')}`,
     });
@@ -128,28 +130,28 @@ describe('encryption keys from the environment', () => {
   });
 
   it('rejects bad keys clearly', async () => {
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEYS: 'k:c2hvcnQ=' })).toThrow(
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEYS: 'k:c2hvcnQ=' })).toThrow(
       /must be 32 random bytes.*got 5 bytes/,
     );
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEYS: 'k:not base64!' })).toThrow(/invalid base64/);
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEYS: k1 })).toThrow(/expected 'id:base64key'/);
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEYS: `a:${k1},a:${k2}` })).toThrow(/defined twice/);
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEYS: `a:${k1}`, QUARRY_ENCRYPTION_KEY_ID: 'zz' })).toThrow(
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEYS: 'k:not base64!' })).toThrow(/invalid base64/);
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEYS: k1 })).toThrow(/expected 'id:base64key'/);
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEYS: `a:${k1},a:${k2}` })).toThrow(/defined twice/);
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEYS: `a:${k1}`, QUARRY_ENCRYPTION_KEY_ID: 'zz' })).toThrow(
       /'zz' is not a configured key/,
     );
     const bad = path.join(tmp, 'bad.json');
     await fs.writeFile(bad, JSON.stringify({ current: 'x', keys: { y: k1 } }));
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEY_FILE: bad })).toThrow(
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEY_FILE: bad })).toThrow(
       /current key 'x' is not among its keys/,
     );
-    expect(() => loadEncryptionKeys({ QUARRY_ENCRYPTION_KEY_FILE: path.join(tmp, 'missing.json') })).toThrow(
+    expect(() => keysFor({ QUARRY_ENCRYPTION_KEY_FILE: path.join(tmp, 'missing.json') })).toThrow(
       /cannot read/,
     );
   });
 
   it('creates a dev key once in QUARRY_HOME/keys.json (0600) in dev mode, and refuses to invent one otherwise', async () => {
     const home = path.join(tmp, 'home');
-    expect(() => loadEncryptionKeys({ QUARRY_HOME: home })).toThrow(
+    expect(() => keysFor({ QUARRY_HOME: home })).toThrow(
       /no payload encryption key configured.*QUARRY_DEV=1/,
     );
     const first = codecsFor({ QUARRY_HOME: home, QUARRY_DEV: '1' });
@@ -167,7 +169,7 @@ describe('codec server (Temporal remote codec protocol)', () => {
   const env = { QUARRY_ENCRYPTION_KEYS: `k1:${k1}` };
   let server: Awaited<ReturnType<typeof startCodecServer>>;
   beforeAll(async () => {
-    server = await startCodecServer({ port: 0, host: '127.0.0.1', env });
+    server = await startCodecServer({ port: 0, host: '127.0.0.1', config: loadConfig(env) });
   });
   afterAll(async () => {
     await server?.close();

@@ -8,9 +8,9 @@ import {
   coverageNote,
   mapToBdaModeration,
   moderateImage,
-  moderationThreshold,
   NOT_COVERED,
 } from '../../engines/vision/moderation.ts';
+import { loadConfig } from '../../schemas/config.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -65,11 +65,13 @@ describe('nsfwjs classes → BDA image moderation categories (pure)', () => {
     for (const c of NOT_COVERED) expect(note).toContain(c);
   });
 
-  it('reads QUARRY_IMAGE_MODERATION_THRESHOLD, falling back to 0.5 on nonsense', () => {
-    expect(moderationThreshold({})).toBe(0.5);
-    expect(moderationThreshold({ QUARRY_IMAGE_MODERATION_THRESHOLD: '0.8' })).toBe(0.8);
-    for (const bad of ['', 'abc', '0', '-0.2', '1.5'])
-      expect(moderationThreshold({ QUARRY_IMAGE_MODERATION_THRESHOLD: bad })).toBe(0.5);
+  it('reads QUARRY_IMAGE_MODERATION_THRESHOLD (default 0.5) and refuses nonsense at start-up', () => {
+    const threshold = (v?: string) => loadConfig({ QUARRY_IMAGE_MODERATION_THRESHOLD: v }).images.moderation.threshold;
+    expect(threshold()).toBe(0.5);
+    expect(threshold('')).toBe(0.5);
+    expect(threshold('0.8')).toBe(0.8);
+    for (const bad of ['abc', '0', '-0.2', '1.5'])
+      expect(() => threshold(bad)).toThrow(/QUARRY_IMAGE_MODERATION_THRESHOLD=.*expected a number > 0 and ≤ 1/);
   });
 });
 

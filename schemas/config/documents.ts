@@ -1,0 +1,86 @@
+/** Configuration of the DOCUMENT and IMAGE modalities: BDA's document limits, the shared OCR engine, image moderation. Pure. */
+import { z } from 'zod';
+import { kinds, section, variable } from './variables.ts';
+
+const psm = (env: string, d: number, what: string) =>
+  variable(env, kinds.integer(0, 13).default(d), `tesseract page segmentation mode for ${what}`);
+
+export const DocumentsConfig = section(
+  'Documents',
+  z.object({
+    /** BDA's document limits (configurable) and how a document is cut into activities */
+    limits: z.object({
+      maxBytes: variable(
+        'QUARRY_DOC_MAX_BYTES',
+        kinds.integer().default(500 * 1024 * 1024),
+        'largest document file, in bytes (500 MB)',
+      ),
+      maxPages: variable('QUARRY_DOC_MAX_PAGES', kinds.integer().default(3000), 'most pages of one document'),
+      maxPageInches: variable(
+        'QUARRY_DOC_MAX_PAGE_INCHES',
+        kinds.number({ above: 0 }).default(40),
+        'longest page side, in inches',
+      ),
+      maxPixels: variable(
+        'QUARRY_DOC_MAX_PIXELS',
+        kinds.integer().default(10000),
+        'longest side of a page image (and of an IMAGE asset), in pixels',
+      ),
+      pageGroupSize: variable(
+        'QUARRY_DOC_PAGE_GROUP',
+        kinds.integer().default(25),
+        'pages per extraction activity (a page group)',
+      ),
+      maxGroupsInFlight: variable(
+        'QUARRY_DOC_GROUPS_IN_FLIGHT',
+        kinds.integer().default(4),
+        'page groups of one document in flight at once',
+      ),
+      ocrDpi: variable('QUARRY_OCR_DPI', kinds.integer().default(300), 'rasterisation resolution for OCR'),
+    }),
+    ocr: z.object({
+      engine: variable(
+        'QUARRY_OCR_ENGINE',
+        kinds.oneOf(['auto', 'tesseract', 'tesseract.js']).default('auto'),
+        'OCR engine: the native `tesseract` CLI, `tesseract.js` (WASM), or `auto` (native when installed)',
+      ),
+      concurrency: variable(
+        'QUARRY_OCR_CONCURRENCY',
+        kinds.integer().optional(),
+        'OCR passes at once per worker process, shared by all its activities',
+        { shown: 'one per core' },
+      ),
+      psm: psm('QUARRY_OCR_PSM', 3, 'document pages (3: automatic layout)'),
+      enlarge: variable(
+        'QUARRY_OCR_ENLARGE',
+        kinds.flag().default(true),
+        'enlarge small text of low-resolution scans before OCR ([docs/documents.md](docs/documents.md))',
+      ),
+      sparsePass: variable(
+        'QUARRY_OCR_SPARSE_PASS',
+        kinds.flag().default(true),
+        'a second, sparse-text OCR pass on forms whose automatic layout missed text',
+      ),
+    }),
+  }),
+  "BDA's document limits; OCR of scanned pages and images ([docs/documents.md](docs/documents.md))",
+);
+
+export const ImagesConfig = section(
+  'Images',
+  z.object({
+    ocrPsm: psm('QUARRY_IMAGE_OCR_PSM', 11, 'IMAGE text detection (11: sparse text)'),
+    moderation: z.object({
+      model: variable(
+        'QUARRY_IMAGE_MODERATION_MODEL',
+        kinds.oneOf(['MobileNetV2', 'MobileNetV2Mid', 'InceptionV3']).default('MobileNetV2'),
+        'the nsfwjs model of IMAGE `CONTENT_MODERATION`',
+      ),
+      threshold: variable(
+        'QUARRY_IMAGE_MODERATION_THRESHOLD',
+        kinds.number({ above: 0, atMost: 1 }).default(0.5),
+        'lowest probability reported as an image moderation category',
+      ),
+    }),
+  }),
+);
