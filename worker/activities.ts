@@ -4,19 +4,19 @@ import { createDocumentActivities } from '../activities/document/document-activi
 import { createNotifyActivities } from '../activities/notify/notify-activities.ts';
 import { createImageActivities } from '../activities/image/image-activities.ts';
 import { createJobActivities } from '../activities/job/job-activities.ts';
-import { createShapeActivities } from '../activities/custom-output/custom-output-activities.ts';
+import { createCustomOutputActivities } from '../activities/custom-output/custom-output-activities.ts';
 import { createVideoActivities } from '../activities/video/video-activities.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 
 /** The activities each task queue serves. */
 export function activitiesByQueue(deps: ActivityDeps): Record<TaskQueueName, object> {
-  const shape = createShapeActivities(deps);
+  const customOutput = createCustomOutputActivities(deps);
   return {
     [TaskQueue.orchestration]: { ...createJobActivities(deps), ...createNotifyActivities(deps) },
-    [TaskQueue.document]: { ...createDocumentActivities(deps), ...shape },
+    [TaskQueue.document]: { ...createDocumentActivities(deps), ...customOutput },
     [TaskQueue.image]: createImageActivities(deps),
     [TaskQueue.audio]: createAudioActivities(deps),
     [TaskQueue.video]: createVideoActivities(deps),
-    [TaskQueue.generative]: shape,
+    [TaskQueue.generative]: customOutput,
   };
 }

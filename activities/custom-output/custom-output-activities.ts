@@ -51,7 +51,7 @@ export function standardOutputForPages(
   };
 }
 
-export function createShapeActivities(deps: ActivityDeps) {
+export function createCustomOutputActivities(deps: ActivityDeps) {
   const { config, storage } = deps;
 
   async function candidatesFor(input: ApplyBlueprintsInput) {
@@ -133,4 +133,4 @@ export function createShapeActivities(deps: ActivityDeps) {
 
   return { applyBlueprints };
 }
-export type ShapeActivities = ReturnType<typeof createShapeActivities>;
+export type CustomOutputActivities = ReturnType<typeof createCustomOutputActivities>;
