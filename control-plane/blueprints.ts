@@ -15,21 +15,16 @@ import type {
   StoredBlueprint,
   UpdateBlueprintRequest,
 } from '../schemas/control-plane.ts';
-import { BdaError } from '../schemas/errors.ts';
+import { BdaError, notFoundError as notFound } from '../schemas/errors.ts';
 import { newBlueprintArn } from './arns.ts';
 import { catalogSummaries } from './catalog.ts';
 import type { ControlPlane } from './context.ts';
+import { iso, now } from './timestamps.ts';
 import { checkName, sameCreate } from './names.ts';
 import { page } from './pagination.ts';
 import { resolveProject } from './resolve.ts';
 import { blueprintSnapshot, currentStage, DEFAULT_STAGE, nextVersion, STAGES, versionSource } from './stages.ts';
 
-/** the model gives these timestamps `timestampFormat: date-time`: RFC-3339 strings on the wire */
-const iso = (t: string) => new Date(t).toISOString();
-const now = () => new Date().toISOString();
-
-const notFound = (what: string, arn: string) =>
-  new BdaError('ResourceNotFoundException', `${what} ${arn} was not found`);
 
 /** BDA's Blueprint shape (the response of Create/Get/Update/CreateBlueprintVersion). */
 export interface BlueprintView {

@@ -12,18 +12,15 @@ import type {
   StoredProject,
   UpdateProjectRequest,
 } from '../schemas/control-plane.ts';
-import { BdaError } from '../schemas/errors.ts';
+import { BdaError, notFoundError as notFound } from '../schemas/errors.ts';
 import { newProjectArn } from './arns.ts';
 import type { ControlPlane } from './context.ts';
+import { iso, now } from './timestamps.ts';
 import { checkName, sameCreate } from './names.ts';
 import { page } from './pagination.ts';
 import { resolveBlueprint } from './resolve.ts';
 import { currentStage, DEFAULT_STAGE, STAGES } from './stages.ts';
 
-const iso = (t: string) => new Date(t).toISOString();
-const now = () => new Date().toISOString();
-const notFound = (what: string, arn: string) =>
-  new BdaError('ResourceNotFoundException', `${what} ${arn} was not found`);
 
 /** Every blueprint a custom output configuration names resolves for this tenant (ValidationException naming the item). */
 async function checkBlueprints(cp: ControlPlane, c: CustomOutputConfiguration | undefined) {

@@ -30,3 +30,7 @@ export class BdaError extends Error {
 
 export const validationError = (message: string, field?: string) =>
   new BdaError('ValidationException', message, field ? [{ name: field, message }] : undefined);
+
+/** The same answer for a resource that does not exist and one of another tenant (no existence oracle). */
+export const notFoundError = (what: string, arn: string) =>
+  new BdaError('ResourceNotFoundException', `${what} ${arn} was not found`);
