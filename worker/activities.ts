@@ -6,11 +6,12 @@ import { createImageActivities } from '../activities/image/image-activities.ts';
 import { createJobActivities } from '../activities/job/job-activities.ts';
 import { createCustomOutputActivities } from '../activities/custom-output/custom-output-activities.ts';
 import { createVideoActivities } from '../activities/video/video-activities.ts';
+import { resolveOldJobBlueprints } from '../control-plane/resolve-old-job.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 
 /** The activities each task queue serves. */
 export function activitiesByQueue(deps: ActivityDeps): Record<TaskQueueName, object> {
-  const customOutput = createCustomOutputActivities(deps);
+  const customOutput = createCustomOutputActivities(deps, (input) => resolveOldJobBlueprints(deps.config, input));
   return {
     [TaskQueue.orchestration]: { ...createJobActivities(deps), ...createNotifyActivities(deps) },
     [TaskQueue.document]: { ...createDocumentActivities(deps), ...customOutput },

@@ -19,7 +19,7 @@ import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { reportProgress } from '../heartbeat.ts';
-import { blueprintsForJob } from './job-blueprints.ts';
+import { blueprintsForJob, type OldJobResolver } from './job-blueprints.ts';
 import { fillWithProvider } from './provider-fields.ts';
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
@@ -51,11 +51,12 @@ export function standardOutputForPages(
   };
 }
 
-export function createCustomOutputActivities(deps: ActivityDeps) {
+/** `resolveOldJob`: how a job submitted before blueprints were resolved at submit finds them (the worker's). */
+export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: OldJobResolver) {
   const { config, storage } = deps;
 
   async function candidatesFor(input: ApplyBlueprintsInput) {
-    const resolved = await blueprintsForJob(deps, input);
+    const resolved = await blueprintsForJob(deps, input, resolveOldJob);
     const candidate = (r: ResolvedBlueprint): MatchCandidate => {
       try {
         const blueprint = parseBlueprint(r.schema, { modality: r.type, name: r.blueprintName });

@@ -4,24 +4,24 @@
  * project or the control-plane store for them, so a project changed mid-job does not change the job.
  *
  * Jobs submitted before that carry only references (`blueprints`, `projectArn`) and no `customOutput`. For those,
- * and only those, `resolveAsBefore` resolves the references now, as such jobs always did — from tenant 'default',
- * which holds every record written before the store was keyed by tenant. Delete it once no such job runs.
+ * and only those, the control plane resolves them now (`resolveOldJob`, given by the worker:
+ * control-plane/resolve-old-job.ts), as such jobs always did.
  */
 import { createHash } from 'node:crypto';
-import { controlPlaneFor } from '../../control-plane/context.ts';
-import { resolveCustomOutput, resolveProject } from '../../control-plane/resolve.ts';
-import { DEFAULT_TENANT } from '../../control-plane/store.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { BdaError } from '../../schemas/errors.ts';
 import { type ApplyBlueprintsInput, ResolvedCustomOutput, type StoredCustomOutput } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 
+/** Resolves the blueprints of a job submitted before they were resolved at submit. */
+export type OldJobResolver = (input: ApplyBlueprintsInput) => Promise<ResolvedCustomOutput>;
+
 export async function blueprintsForJob(
-  deps: Pick<ActivityDeps, 'config' | 'storage'>,
+  deps: Pick<ActivityDeps, 'storage'>,
   input: ApplyBlueprintsInput,
+  resolveOldJob: OldJobResolver,
 ): Promise<ResolvedCustomOutput> {
   const plan = input.customOutput;
-  if (!plan) return resolveAsBefore(deps.config, input);
+  if (!plan) return resolveOldJob(input);
   return 'uri' in plan ? readClaimCheck(deps.storage, plan) : plan;
 }
 
@@ -33,26 +33,4 @@ async function readClaimCheck(storage: ActivityDeps['storage'], c: StoredCustomO
       `the job's resolved blueprints at ${c.uri} changed after submit (sha256 mismatch)`,
     );
   return ResolvedCustomOutput.parse(JSON.parse(bytes.toString('utf8')));
-}
-
-/** Old-shaped input (no `customOutput`): the references resolved now, with the project's splitter as before. */
-async function resolveAsBefore(
-  config: ActivityDeps['config'],
-  input: ApplyBlueprintsInput,
-): Promise<ResolvedCustomOutput> {
-  const cp = controlPlaneFor(config, DEFAULT_TENANT);
-  const project = (input.projectArn && (await resolveProject(cp, input.projectArn, input.projectStage))) || undefined;
-  if (input.projectArn && !project)
-    throw clientError(
-      'ResourceNotFound',
-      `data automation project ${input.projectArn} (${input.projectStage ?? 'LIVE'}) was not found`,
-    );
-  const splitter = input.splitter || project?.overrideConfiguration?.document?.splitter?.state === 'ENABLED';
-  try {
-    return await resolveCustomOutput(cp, { blueprints: input.blueprints, project, splitter });
-  } catch (e) {
-    if (e instanceof BdaError && e.type === 'ResourceNotFoundException')
-      throw clientError('ResourceNotFound', e.message);
-    throw e;
-  }
 }

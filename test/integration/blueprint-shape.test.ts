@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.ts';
+import { resolveOldJobBlueprints } from '../../control-plane/resolve-old-job.ts';
 import { createCustomOutputActivities } from '../../activities/custom-output/custom-output-activities.ts';
 import { openStorage } from '../../engines/storage/open-storage.ts';
 import { carryCustomOutput, INLINE_CUSTOM_OUTPUT_MAX_BYTES } from '../../api/carry-custom-output.ts';
@@ -74,7 +75,7 @@ describe('applyBlueprints activity', () => {
   it('runs the blueprints resolved at submit: the project named in the input is never read', async () => {
     const out = `file://${home}/out/resolved/0`;
     await deps.storage.writeJson(`${out}/standard_output/0/result.json`, standardOutput(pages));
-    const { applyBlueprints } = createCustomOutputActivities(deps);
+    const { applyBlueprints } = createCustomOutputActivities(deps, (input) => resolveOldJobBlueprints(deps.config, input));
     const segments = await applyBlueprints({
       jobId: 'j2',
       assetIndex: 0,
@@ -120,7 +121,7 @@ describe('applyBlueprints activity', () => {
       blueprints: [],
       splitter: false,
     };
-    const { applyBlueprints } = createCustomOutputActivities(deps);
+    const { applyBlueprints } = createCustomOutputActivities(deps, (input) => resolveOldJobBlueprints(deps.config, input));
     const [segment] = await applyBlueprints(input);
     const custom = await deps.storage.readJson<any>(segment.customOutputUri as string);
     expect(custom.matched_blueprint.arn).toBe(catalogArn('receipt'));
@@ -150,7 +151,7 @@ describe('applyBlueprints activity', () => {
         },
       },
     });
-    const { applyBlueprints } = createCustomOutputActivities(deps);
+    const { applyBlueprints } = createCustomOutputActivities(deps, (input) => resolveOldJobBlueprints(deps.config, input));
     const segments = await applyBlueprints({
       jobId: 'j1',
       assetIndex: 0,
@@ -192,7 +193,7 @@ describe('applyBlueprints activity', () => {
   });
 
   it('reports a missing blueprint of an old-shaped input as a ResourceNotFound client error', async () => {
-    const { applyBlueprints } = createCustomOutputActivities(deps);
+    const { applyBlueprints } = createCustomOutputActivities(deps, (input) => resolveOldJobBlueprints(deps.config, input));
     await expect(
       applyBlueprints({
         jobId: 'j',
