@@ -29,7 +29,11 @@ export async function videoPipeline(input: PipelineInput): Promise<PipelineResul
         workflowId: `${workflowInfo().workflowId}/audio-track`,
         taskQueue: TaskQueue.orchestration,
       });
-      await video.attachTranscript({ videoUri: r.uri, audioUri: audio.segments[0]?.standardOutputUri });
+      await video.attachTranscript({
+        videoUri: r.uri,
+        audioUri: audio.segments[0]?.standardOutputUri,
+        trackUri: workAreaUri(input.assetOutputUri, 'video-audio-track'),
+      });
     } catch (err) {
       if (isCancellation(err)) throw err;
       const f = classifyFailure(err);

@@ -123,13 +123,15 @@ export function createVideoActivities(deps: ActivityDeps) {
      * Puts the audio track's transcript (from the audio pipeline) into the video output: the full
      * transcript with speaker labels, each chapter's audio segments, the audio summary as the video summary.
      */
-    async attachTranscript(input: { videoUri: string; audioUri?: string; note?: string }): Promise<void> {
+    async attachTranscript(input: {
+      videoUri: string;
+      audioUri?: string;
+      /** the audio track's scratch output (schemas/output-location.ts), removed once its transcript is attached */
+      trackUri?: string;
+      note?: string;
+    }): Promise<void> {
       const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
       const caps = video.quarry_capabilities;
-      // the audio track's own output is scratch (only this video output is a result): removed once attached
-      const trackUri = /\/standard_output\/0\/result\.json$/.test(input.videoUri)
-        ? input.videoUri.replace(/\/standard_output\/0\/result\.json$/, '/.work/audio-track')
-        : undefined;
       if (input.audioUri && caps.transcript && !(await deps.storage.exists(input.audioUri))) {
         // a retry after the transcript was attached and the audio track's output removed
       } else if (input.audioUri) {
@@ -162,7 +164,8 @@ export function createVideoActivities(deps: ActivityDeps) {
         caps.transcript = input.note;
       }
       await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
-      if (trackUri) await deps.storage.delete(trackUri);
+      // the audio track's own output is scratch (only this video output is a result): removed once attached
+      if (input.trackUri) await deps.storage.delete(input.trackUri);
     },
   };
 }
