@@ -14,12 +14,8 @@ import type { QuarryConfig } from '../../schemas/config.ts';
 import { BedrockConverseProvider } from './bedrock-converse.ts';
 import { DEFAULT_MODEL_PATH } from './embedded-model.ts';
 import { EmbeddedProvider } from './embedded-provider.ts';
-import { LlamaCppProvider } from './llama-cpp.ts';
 import { OpenAiCompatibleProvider } from './openai-compatible.ts';
 import type { GenerativeProvider } from './provider.ts';
-
-/** one in-process model per process: loading a GGUF is expensive (embedded-model.ts keeps one per file) */
-let cached: LlamaCppProvider | undefined;
 
 /** The provider QuarryConfig `generative` names (validated at start-up: each kind's required variable is set). */
 export function configuredProvider(g: QuarryConfig['generative'], root = process.cwd()): GenerativeProvider | null {
@@ -41,6 +37,6 @@ export function configuredProvider(g: QuarryConfig['generative'], root = process
     return new BedrockConverseProvider({ modelId: g.model, endpoint: g.url, timeoutMs: g.timeoutMs });
   }
   if (!g.ggufPath) throw new Error('QUARRY_GENERATIVE_PROVIDER=llama-cpp needs QUARRY_GGUF_PATH');
-  cached ??= new LlamaCppProvider({ modelPath: g.ggufPath });
-  return cached;
+  // the same in-process engine as `embedded` (one loaded model per file per process), on the user's GGUF
+  return new EmbeddedProvider({ modelPath: g.ggufPath, threads: g.threads }, 'llama-cpp');
 }

@@ -8,8 +8,12 @@ import type { GenerateRequest, GenerateResponse, GenerativeProvider } from './pr
 
 export class EmbeddedProvider implements GenerativeProvider {
   readonly name: string;
-  constructor(private readonly opts: EmbeddedModelOptions) {
-    this.name = `embedded:${opts.modelPath
+  /** `kind` names the provider in outputs: `embedded` (setup's model) or `llama-cpp` (a GGUF file of the user's) */
+  constructor(
+    private readonly opts: EmbeddedModelOptions,
+    kind = 'embedded',
+  ) {
+    this.name = `${kind}:${opts.modelPath
       .split('/')
       .pop()
       ?.replace(/\.gguf$/, '')}`;

@@ -1,5 +1,5 @@
 /**
- * A minimal OpenAI-compatible chat-completions server over the in-process llama.cpp provider:
+ * A minimal OpenAI-compatible chat-completions server over the in-process GGUF engine (embedded-provider.ts):
  * `tsx engines/language/serve-openai.ts --model file.gguf --port 8081`. Useful where no Ollama/vLLM is at
  * hand, and used by the tests to drive the HTTP provider against a real model server process.
  * Speaks `POST /v1/chat/completions` (messages, max_tokens, temperature, response_format json_schema |
@@ -8,7 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { LlamaCppProvider } from './llama-cpp.ts';
+import { EmbeddedProvider } from './embedded-provider.ts';
+import type { GenerativeProvider } from './provider.ts';
 
 interface ChatBody {
   model?: string;
@@ -18,7 +19,7 @@ interface ChatBody {
   response_format?: { type: string; json_schema?: { schema?: Record<string, unknown> } };
 }
 
-export function createOpenAiServer(provider: LlamaCppProvider, modelName: string): http.Server {
+export function createOpenAiServer(provider: GenerativeProvider, modelName: string): http.Server {
   return http.createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -80,7 +81,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: serve-openai.ts --model file.gguf [--port 8081] [--host 127.0.0.1]');
     process.exit(2);
   }
-  const provider = new LlamaCppProvider({ modelPath: values.model });
+  const provider = new EmbeddedProvider({ modelPath: values.model }, 'llama-cpp');
   const name = values.model.split('/').pop() ?? 'model';
   const server = createOpenAiServer(provider, name);
   server.listen(Number(values.port), values.host, () => {
@@ -88,7 +89,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     // the first line on stdout tells a parent process where to connect
     console.log(`listening http://${values.host}:${port}/v1`);
   });
-  const stop = () => server.close(() => provider.dispose().finally(() => process.exit(0)));
+  const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
