@@ -69,7 +69,11 @@ export const DocumentsConfig = section(
 export const ImagesConfig = section(
   'Images',
   z.object({
-    ocrPsm: psm('QUARRY_IMAGE_OCR_PSM', 11, 'IMAGE text detection (11: sparse text)'),
+    ocrPsm: psm(
+      'QUARRY_IMAGE_OCR_PSM',
+      3,
+      'IMAGE text detection (3: automatic layout with a sparse-text pass over what it left unread)',
+    ),
     moderation: z.object({
       model: variable(
         'QUARRY_IMAGE_MODERATION_MODEL',
