@@ -54,7 +54,7 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
         },
         ocr: { engine: 'auto', psm: 3, enlarge: true, sparsePass: true },
       },
-      images: { ocrPsm: 11 },
+      images: { ocrPsm: 3 },
       audio: { chunkMs: 180_000, asr: { language: 'en', threads: 2, beamSize: 1 } },
       video: { maxMs: 240 * 60_000, maxBytes: 10_240 * 1024 * 1024 },
       generative: { provider: 'off', threads: 2, crossCheck: true },
