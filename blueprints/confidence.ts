@@ -12,11 +12,19 @@ export interface CalibrationMap {
   y: number[];
   fittedOn?: string;
   samples?: number;
+  /** the map of values the generative model read (source `model`), fitted on that path's own outcomes */
+  model?: CalibrationMap;
 }
 
 /** The uncalibrated score in 0..1 (the weights were set by hand from what each signal means, not fitted per file). */
 export function rawScore(f: Features): number {
   if (f.source === 'none') return 0.02;
+  if (f.source === 'model') {
+    // the model's own belief in the value, how well and where it was grounded, and the layout pass's opinion
+    const zm =
+      -2.4 + 2.4 * (f.model ?? 0.5) + 1.6 * f.label + 0.8 * f.position + 0.8 * f.ocr + 0.9 * f.rule + 0.7 * f.agreement;
+    return 1 / (1 + Math.exp(-zm));
+  }
   const z =
     -3.2 +
     2.6 * f.label +
@@ -42,7 +50,7 @@ export function applyCalibration(score: number, map: CalibrationMap | undefined)
 }
 
 export function confidenceOf(f: Features, map?: CalibrationMap): number {
-  const c = applyCalibration(rawScore(f), map);
+  const c = applyCalibration(rawScore(f), f.source === 'model' ? map?.model : map);
   return Math.round(Math.min(0.999, Math.max(0.001, c)) * 1e4) / 1e4;
 }
 

@@ -18,7 +18,9 @@ export interface Features {
   rule: number;
   /** agreement with the generative provider: +1 agreed, −1 disagreed, 0 not asked */
   agreement: number;
-  source: 'label' | 'layout' | 'table' | 'provider' | 'none';
+  /** the generative model's own probability of the value (its tokens' product), when the model read it */
+  model?: number;
+  source: 'label' | 'layout' | 'table' | 'provider' | 'model' | 'none';
 }
 
 export interface FieldValue {

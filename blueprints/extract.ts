@@ -6,12 +6,13 @@
  * date, total) fall back to layout cues when no label is printed, with a lower confidence. Inferred fields are
  * left to a generative provider (null with a reason here). Pure.
  */
+
+import { unionBox } from '../schemas/box.ts';
 import type { Blueprint, Field, LeafField, ListField, TableField } from './dialect.ts';
 import type { Features, FieldValue, ResultGroup, ResultNode, ResultTable } from './evidence.ts';
 import { noFeatures } from './evidence.ts';
 import { findLabel, labelPhrases, nameWords, type Role, roleOf, tokensOf } from './labels.ts';
 import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
-import { unionBox } from '../schemas/box.ts';
 import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
 import { type KeyValuePair, keyValuePairs } from './pairs.ts';
 import { extractTable } from './table-fields.ts';
@@ -68,7 +69,8 @@ function textOf(words: readonly LayoutWord[]) {
   return words.map((w) => w.text).join(' ');
 }
 
-function isoHint(field: LeafField | ListField) {
+/** Whether a text field holds a date the blueprint wants as an ISO day (by its instruction or its name). */
+export function isoHint(field: LeafField | ListField) {
   return /yyyy|iso|date/i.test(field.instruction) || /date|dob/i.test(nameWords(field.name).join(' '));
 }
 

@@ -3,10 +3,11 @@
  * to pass off an ungrounded explicit value (success: false, low confidence, a reason), and builds
  * `inference_result` + `explainability_info` (geometry pages 1-based, camelCase `boundingBox`, as BDA).
  */
+
+import { type Box, unionBox } from '../schemas/box.ts';
 import { applyCalibration, type CalibrationMap, confidenceOf } from './confidence.ts';
 import type { Blueprint, Field } from './dialect.ts';
 import { allValues, type FieldValue, type ResultNode } from './evidence.ts';
-import { type Box, unionBox } from '../schemas/box.ts';
 import { applyRules, type RuleOutcome } from './rules.ts';
 
 /** Highest confidence an explicit value may have when it could not be found in the source words. */
@@ -58,6 +59,8 @@ function explain(v: FieldValue) {
     type: v.type,
     ...(v.inferenceType === 'explicit' || v.words.length ? { geometry: geometryOf(v) } : {}),
     ...(v.reason ? { reason: v.reason } : {}),
+    // Quarry extra: which engine wrote the value
+    engine: v.features.source === 'model' ? 'model' : v.features.source === 'none' ? 'none' : 'layout',
   };
 }
 
@@ -109,7 +112,10 @@ export function buildCustomOutput(args: {
   nodes: ResultNode[];
   pageIndices: number[];
   rules?: RuleOutcome[];
-  provider?: string;
+  /** the generative engine that read the fields (absent: the layout pass alone) */
+  model?: string;
+  /** what the reader wants to know about how the fields were read (e.g. the lines a long document's model saw) */
+  note?: string;
 }) {
   return {
     matched_blueprint: {
@@ -124,7 +130,8 @@ export function buildCustomOutput(args: {
     explainability_info: [explainability(args.nodes)],
     // Quarry extras: how the values were produced and which validation rules were checked
     quarry: {
-      extraction: args.provider ? `layout+provider:${args.provider}` : 'layout',
+      extraction: args.model ? `model:${args.model}` : 'layout',
+      ...(args.note ? { note: args.note } : {}),
       rules: args.rules ?? [],
     },
   };

@@ -103,6 +103,13 @@ export const DocumentPage = z.object({
 export type DocumentPage = z.infer<typeof DocumentPage>;
 export type TextWord = z.infer<typeof TextWord>;
 
+/**
+ * Every word of a document with its box, written beside the standard output when a job has blueprints (whatever
+ * granularity the request asked for), so custom output reads words even when the standard output holds only
+ * pages and elements. Scratch: deleted once custom output is written.
+ */
+export const BlueprintWords = z.object({ text_words: z.array(TextWord) });
+
 export const DocumentStandardOutput = z.object({
   metadata: z
     .object({

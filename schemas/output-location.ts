@@ -34,6 +34,8 @@ export const standardOutputUri = (assetOutput: string, segment = 0) =>
 /** Additional files of a segment's standard output (page images, figure crops). */
 export const standardOutputAssetsUri = (assetOutput: string, segment = 0) =>
   joinUri(standardOutputDir(assetOutput, segment), 'assets');
+/** Every word of a document with its box, for custom output, whatever granularity its standard output has. */
+export const blueprintLayoutUri = (assetOutput: string) => joinUri(assetOutput, '.quarry', 'layout.json');
 export const customOutputUri = (assetOutput: string, segment: number) =>
   joinUri(assetOutput, 'custom_output', segment, 'result.json');
 

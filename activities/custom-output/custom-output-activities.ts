@@ -11,16 +11,21 @@ import { BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.t
 import { layoutFromStandardOutput } from '../../blueprints/layout.ts';
 import type { MatchCandidate } from '../../blueprints/match.ts';
 import { buildCustomOutput, scoreResult } from '../../blueprints/output.ts';
+import { clientError } from '../../engines/client-error.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
+import { BlueprintWords } from '../../schemas/document-output.ts';
+import {
+  blueprintLayoutUri,
+  customOutputUri as customOutputUriOf,
+  standardOutputUri as standardOutputUriOf,
+} from '../../schemas/output-location.ts';
 import type { ApplyBlueprintsInput, ResolvedBlueprint, SegmentResult } from '../../schemas/pipeline.ts';
 import { parseStandardOutput } from '../../schemas/standard-output.ts';
 import type { ActivityDeps } from '../deps.ts';
-import { clientError } from '../../engines/client-error.ts';
-import { configuredProvider } from '../../engines/language/configured.ts';
-import { customOutputUri as customOutputUriOf, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { reportProgress } from '../heartbeat.ts';
 import { blueprintsForJob, type OldJobResolver } from './job-blueprints.ts';
-import { fillWithProvider } from './provider-fields.ts';
+import { readWithModel } from './model-fields.ts';
 
 /** The part of a document standard output on some pages (for a split segment's own standard output). */
 export function standardOutputForPages(
@@ -81,10 +86,20 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
       return input.segments.map((s) => ({ ...s, customOutputStatus: 'NO_MATCH' as const }));
     const provider = configuredProvider(config.generative);
     const out: SegmentResult[] = [];
+    // every word with its box, written by the document pipeline for blueprints (absent for other modalities)
+    const layoutUri = blueprintLayoutUri(input.assetOutputUri);
+    const wordsFile = input.segments.length === 1 && (await storage.exists(layoutUri)) ? layoutUri : undefined;
     for (const segment of input.segments) {
       reportProgress({ segment: segment.segmentIndex });
-      const standard = parseStandardOutput(await storage.readJson(segment.standardOutputUri), segment.standardOutputUri);
-      const doc = layoutFromStandardOutput(standard);
+      const standard = parseStandardOutput(
+        await storage.readJson(segment.standardOutputUri),
+        segment.standardOutputUri,
+      );
+      const doc = layoutFromStandardOutput(
+        wordsFile && standard.metadata.semantic_modality === 'DOCUMENT'
+          ? { ...standard, text_words: BlueprintWords.parse(await storage.readJson(wordsFile)).text_words }
+          : standard,
+      );
       const shaped = shapeDocument({ candidates, fallback, doc, splitter: splitter && input.segments.length === 1 });
       for (const [k, part] of shaped.entries()) {
         const index = shaped.length > 1 ? out.length : segment.segmentIndex;
@@ -100,28 +115,24 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
           out.push({ segmentIndex: index, standardOutputUri, customOutputStatus: 'NO_MATCH' });
           continue;
         }
-        let providerName: string | undefined;
+        let nodes = part.nodes;
+        let engine: string | undefined;
+        let note: string | undefined;
         if (provider) {
-          try {
-            const n = await fillWithProvider(part.matched.blueprint, part.nodes, part.doc, provider, undefined, {
-              crossCheck: config.generative.crossCheck,
-            });
-            if (n.filled || n.checked) providerName = provider.name;
-          } catch (e) {
-            // a provider outage leaves inferred fields null with the reason, it does not fail the job
-            for (const node of part.nodes)
-              if (node.kind === 'value' && node.value === null)
-                node.reason = `generative provider failed: ${(e as Error).message}`;
-          }
+          const read = await readWithModel(part.matched.blueprint, part.nodes, part.doc, provider);
+          nodes = read.nodes;
+          engine = read.engine ?? undefined;
+          note = read.note;
         }
-        const rules = scoreResult(part.nodes, calibration);
+        const rules = scoreResult(nodes, calibration);
         const custom = buildCustomOutput({
           matched: part.matched,
           blueprint: part.matched.blueprint,
-          nodes: part.nodes,
+          nodes,
           pageIndices: part.pageIndices,
           rules,
-          provider: providerName,
+          model: engine,
+          note,
         });
         const customOutputUri = customOutputUriOf(input.assetOutputUri, index);
         await storage.writeJson(customOutputUri, custom);
@@ -129,6 +140,7 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
         reportProgress({ segment: segment.segmentIndex, part: k });
       }
     }
+    if (wordsFile) await storage.delete(wordsFile).catch(() => undefined);
     return out;
   }
 

@@ -9,17 +9,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { PipelineInput } from '../../schemas/pipeline.ts';
-import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { configuredProvider } from '../../engines/language/configured.ts';
-import type { GenerativeProvider } from '../../engines/language/provider.ts';
-import { ToolError } from '../../engines/media/run-tool.ts';
-import { createWorkAreaActivities } from '../work-area.ts';
-import { joinUri, standardOutputAssetsUri, standardOutputUri, workAreaUri } from '../../schemas/output-location.ts';
-import { activityContext } from '../activity-context.ts';
 import { convertDocxToPdf } from '../../engines/document/convert-docx.ts';
-import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import {
   type ExtractedPage,
   extractImagePage,
@@ -27,13 +18,28 @@ import {
   type PageSourceContext,
   rasterizeGroupForAnalysis,
 } from '../../engines/document/extract-page.ts';
-import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
-import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
-import { ocrConcurrency } from '../../engines/ocr/ocr-slots.ts';
-import { documentOptions } from './output-options.ts';
-import { writeDocumentResult } from './write-standard-output.ts';
 import { probeImage, probePdf } from '../../engines/document/probe.ts';
 import { readTextLayer } from '../../engines/document/text-layer.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
+import { ToolError } from '../../engines/media/run-tool.ts';
+import { defaultOcrEngine, ocrEngine } from '../../engines/ocr/choose-engine.ts';
+import { ocrConcurrency } from '../../engines/ocr/ocr-slots.ts';
+import {
+  blueprintLayoutUri,
+  joinUri,
+  standardOutputAssetsUri,
+  standardOutputUri,
+  workAreaUri,
+} from '../../schemas/output-location.ts';
+import type { PipelineInput } from '../../schemas/pipeline.ts';
+import { activityContext } from '../activity-context.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { reportProgress, resumedProgress } from '../heartbeat.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
+import { documentOptions } from './output-options.ts';
+import { writeDocumentResult } from './write-standard-output.ts';
 
 export const DocumentPlan = z.object({
   sourceUri: z.string(),
@@ -206,7 +212,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       }
     }
     const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
-    const { file, stats, cleanup } = await writeDocumentResult(pages(), {
+    const { file, layoutFile, stats, cleanup } = await writeDocumentResult(pages(), {
       assetId: String(input.assetIndex),
       fileType: plan.fileType,
       s3: s3 ? { bucket: s3[1], key: s3[2] } : undefined,
@@ -214,13 +220,17 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       options,
       provider: deps.provider ?? configuredProvider(config.generative) ?? undefined,
       figureCrops,
+      layoutForBlueprints: input.blueprints.length > 0 || Boolean(input.projectArn),
       saveAsset: options.additionalFiles
-        ? async (name, body, type) => (await storage.write(joinUri(standardOutputAssetsUri(input.assetOutputUri), name), body, type)).uri
+        ? async (name, body, type) =>
+            (await storage.write(joinUri(standardOutputAssetsUri(input.assetOutputUri), name), body, type)).uri
         : undefined,
     });
     try {
       const uri = standardOutputUri(input.assetOutputUri);
       await storage.write(uri, createReadStream(file), 'application/json');
+      if (layoutFile)
+        await storage.write(blueprintLayoutUri(input.assetOutputUri), createReadStream(layoutFile), 'application/json');
       return { uri, stats };
     } finally {
       await cleanup();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../engines/language/extractive-summary.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
+import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
 import { boundingBoxOf as bbox } from '../../schemas/box.ts';
 import type {
@@ -22,7 +23,6 @@ import type {
   TextWord,
 } from '../../schemas/document-output.ts';
 import type { DocumentOptions } from './output-options.ts';
-import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 
 /** BDA's document/page statistics, all zero. */
 const emptyStatistics = () => ({
@@ -45,6 +45,11 @@ export interface ResultContext {
   provider?: GenerativeProvider;
   /** figure crop URIs by page index */
   figureCrops: Map<number, (string | undefined)[]>;
+  /**
+   * also write `layout.json`: every word with its box, whatever granularity the request asked for, so that
+   * custom output reads the words even when the standard output holds only elements
+   */
+  layoutForBlueprints?: boolean;
 }
 
 type Rep = { text?: string; markdown?: string; html?: string; csv?: string };
@@ -76,13 +81,14 @@ class JsonLines<T> {
 export async function writeDocumentResult(
   pages: AsyncIterable<PageLayout>,
   ctx: ResultContext,
-): Promise<{ file: string; stats: Record<string, number>; cleanup: () => Promise<void> }> {
+): Promise<{ file: string; layoutFile?: string; stats: Record<string, number>; cleanup: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docout-'));
   const o = ctx.options;
   const elementsOut = new JsonLines<DocumentElement>(path.join(dir, 'elements'));
   const linesOut = new JsonLines<TextLine>(path.join(dir, 'lines'));
   const wordsOut = new JsonLines<TextWord>(path.join(dir, 'words'));
   const pagesOut = new JsonLines<DocumentPage>(path.join(dir, 'pages'));
+  const layoutOut = new JsonLines<TextWord>(path.join(dir, 'layout-words'));
   const docReps: Rep[] = [];
   const sentences: { text: string; ref: string }[] = [];
   const totals = emptyStatistics();
@@ -140,6 +146,17 @@ export async function writeDocumentResult(
             confidence: round(l.confidence),
             ...(o.boundingBoxes ? { locations: { page_index: page.pageIndex, bounding_box: bbox(l.box) } } : {}),
           });
+        if (ctx.layoutForBlueprints)
+          for (const [k, w] of l.words.entries())
+            await layoutOut.push({
+              id: `word-${wordNo + k}`,
+              text: w.text,
+              line_id: lineId,
+              reading_order: wordNo + k,
+              page_index: page.pageIndex,
+              confidence: round(w.confidence),
+              locations: { page_index: page.pageIndex, bounding_box: bbox(w.box) },
+            });
         if (o.granularity.has('WORD'))
           for (const w of l.words) {
             await wordsOut.push({
@@ -285,7 +302,7 @@ export async function writeDocumentResult(
   if (pending) await finishTable(pending);
   totals.table_count = tableNo; // a table across pages counts once
   totals.element_count = order;
-  await Promise.all([elementsOut.close(), linesOut.close(), wordsOut.close(), pagesOut.close()]);
+  await Promise.all([elementsOut.close(), linesOut.close(), wordsOut.close(), pagesOut.close(), layoutOut.close()]);
 
   const document: Partial<DocumentStandardOutput['document']> = {};
   if (o.granularity.has('DOCUMENT')) document.representation = joinRepresentations(docReps, o.formats);
@@ -324,10 +341,9 @@ export async function writeDocumentResult(
           document.generative_source = { method: `provider:${ctx.provider.name}`, sentences: [] };
         }
       } catch (e) {
-        (document.generative_source as Record<string, unknown> | undefined)!.provider_error = String((e as Error).message).slice(
-          0,
-          200,
-        );
+        (document.generative_source as Record<string, unknown> | undefined)!.provider_error = String(
+          (e as Error).message,
+        ).slice(0, 200);
       }
     }
   }
@@ -360,9 +376,24 @@ export async function writeDocumentResult(
   await put('}\n');
   out.end();
   await once(out, 'finish');
-  for (const jl of [elementsOut, linesOut, wordsOut, pagesOut]) await fs.rm(jl.file, { force: true });
+  let layoutFile: string | undefined;
+  if (ctx.layoutForBlueprints) {
+    // `{"text_words": [...]}`: custom output reads these words in place of the standard output's (BlueprintWords)
+    layoutFile = path.join(dir, 'layout.json');
+    const lo = createWriteStream(layoutFile);
+    const write = async (s: string) => {
+      if (!lo.write(s)) await once(lo, 'drain');
+    };
+    await write('{"text_words":[\n');
+    for await (const chunk of createReadStream(layoutOut.file)) if (!lo.write(chunk)) await once(lo, 'drain');
+    await write('\n]}\n');
+    lo.end();
+    await once(lo, 'finish');
+  }
+  for (const jl of [elementsOut, linesOut, wordsOut, pagesOut, layoutOut]) await fs.rm(jl.file, { force: true });
   return {
     file,
+    layoutFile,
     stats: {
       pages: ctx.pageCount,
       ocr_pages: ocrPages,

@@ -61,11 +61,6 @@ export const GenerativeConfig = section(
         'the GGUF model file of `llama-cpp` (required) or `embedded` (default: the one setup installs in `.models/llm/`)',
       ),
       threads: variable('QUARRY_LLM_THREADS', kinds.integer().default(2), 'CPU threads of the `embedded` model'),
-      crossCheck: variable(
-        'QUARRY_PROVIDER_CROSSCHECK',
-        kinds.flag().default(true),
-        'with a provider, it also re-reads the fields layout found; agreement moves confidence ([docs/blueprints.md](docs/blueprints.md))',
-      ),
     })
     .superRefine((g, ctx) => {
       const need = (field: 'url' | 'model' | 'ggufPath', env: string, example: string) => {

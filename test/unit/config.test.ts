@@ -6,8 +6,8 @@ import { pipelineSileroOptions } from '../../engines/speech/silero-vad.ts';
 import { DEFAULT_VAD } from '../../engines/speech/vad-engine.ts';
 import { defaultChunkPlan } from '../../engines/speech/voice-activity.ts';
 import { DEFAULT_MODERATION_MODEL, DEFAULT_MODERATION_THRESHOLD } from '../../engines/vision/moderation.ts';
-import { ConfigError, configVariables, knownVariables, loadConfig, startupConfig } from '../../schemas/config.ts';
 import { unknownVariableWarnings } from '../../schemas/config/unknown-variables.ts';
+import { ConfigError, configVariables, knownVariables, loadConfig, startupConfig } from '../../schemas/config.ts';
 import { README, withConfigTables } from '../../scripts/config-docs.ts';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
@@ -57,7 +57,7 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
       images: { ocrPsm: 3 },
       audio: { chunkMs: 180_000, asr: { language: 'en', threads: 2, beamSize: 1 } },
       video: { maxMs: 240 * 60_000, maxBytes: 10_240 * 1024 * 1024 },
-      generative: { provider: 'off', threads: 2, crossCheck: true },
+      generative: { provider: 'off', threads: 2 },
       worker: { queues: 'all', slots: {}, providerRps: 5, logLevel: 'WARN' },
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', tesseract: 'tesseract', soffice: 'soffice' },
       cli: { endpoint: 'http://127.0.0.1:8080', temporalPort: 7233, uiPort: 8233 },
@@ -109,7 +109,7 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
   it('reads flags as 1/0, true/false, yes/no, on/off', () => {
     for (const on of ['1', 'true', 'YES', 'on']) expect(loadConfig({ QUARRY_DEV: on }).api.dev).toBe(true);
     for (const off of ['0', 'false', 'no', 'Off'])
-      expect(loadConfig({ QUARRY_PROVIDER_CROSSCHECK: off }).generative.crossCheck).toBe(false);
+      expect(loadConfig({ QUARRY_OCR_ENLARGE: off }).documents.ocr.enlarge).toBe(false);
     expect(
       loadConfig({ QUARRY_S3_ENDPOINT: 'http://minio:9000', QUARRY_S3_FORCE_PATH_STYLE: '0' }).storage.s3
         .forcePathStyle,

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { readWithModel } from '../../activities/custom-output/model-fields.ts';
+import { agreementOf } from '../../blueprints/agreement.ts';
+import { confidenceOf } from '../../blueprints/confidence.ts';
+import { parseBlueprint } from '../../blueprints/dialect.ts';
+import { allValues, type FieldValue, type ResultTable } from '../../blueprints/evidence.ts';
+import { extractFields } from '../../blueprints/extract.ts';
+import { answerSchema, fieldsToAsk, readingPrompt } from '../../blueprints/model-prompt.ts';
+import type { GenerateRequest, GenerativeProvider } from '../../engines/language/provider.ts';
+import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
+
+describe('model agreement', () => {
+  it('compares values by meaning, not spelling', () => {
+    expect(agreementOf(38.5, '38.50')).toBe(1);
+    expect(agreementOf(38.5, 'EUR 38,50')).toBe(1);
+    expect(agreementOf(38.5, 83.5)).toBe(-1);
+    expect(agreementOf('2024-03-03', '3 March 2024')).toBe(1);
+    expect(agreementOf('2024-03-03', '2024-03-04')).toBe(-1);
+    expect(agreementOf('ACME Ltd', 'Acme Ltd.')).toBe(1);
+    expect(agreementOf('ACME Ltd', 'Globex Corporation')).toBe(-1);
+    expect(agreementOf(true, 'yes')).toBe(1);
+    expect(agreementOf('INV-4711', null)).toBe(-1);
+  });
+});
+
+// a scripted provider: the unit under test is the prompt, the grounding and the bookkeeping, not a model
+const scripted = (answer: unknown, seen: GenerateRequest[] = []): GenerativeProvider => ({
+  name: 'scripted',
+  async generate(req) {
+    seen.push(req);
+    return {
+      text: JSON.stringify(answer),
+      json: answer,
+      model: 'scripted-model',
+      valueProbabilities: [{ pointer: '/total/value', probability: 0.9 }],
+    };
+  },
+});
+const failing: GenerativeProvider = {
+  name: 'down',
+  async generate() {
+    throw new Error('connection refused');
+  },
+};
+
+const bp = parseBlueprint({
+  class: 'Invoice',
+  description: 'an invoice',
+  properties: {
+    seller: { type: 'string', inferenceType: 'explicit', instruction: 'who sold' },
+    invoice_number: { type: 'string', inferenceType: 'explicit', instruction: 'the invoice number' },
+    total: { type: 'number', inferenceType: 'explicit', instruction: 'the amount due' },
+    iban: { type: 'string', inferenceType: 'explicit', instruction: 'the IBAN to pay to' },
+    is_paid: { type: 'boolean', inferenceType: 'inferred', instruction: 'has it been paid already?' },
+  },
+});
+const doc = layoutFromText(['ACME Ltd\nInvoice number: INV-4711\nThanks for your payment\nTotal: 38.50 EUR']);
+const byName = (nodes: readonly unknown[]) => Object.fromEntries((nodes as FieldValue[]).map((n) => [n.name, n]));
+
+describe('reading a blueprint with the model', () => {
+  it('shows numbered lines, the instructions and the layout pass hints; the answer schema cites a line per value', () => {
+    const req = readingPrompt(bp, doc, extractFields(bp, doc));
+    expect(req.prompt).toContain('2: Invoice number: INV-4711');
+    expect(req.prompt).toContain('- total (number): the amount due');
+    expect(req.prompt).toMatch(/a layout pass read "INV-4711" on line 2/);
+    const schema = req.jsonSchema as { properties: Record<string, { properties: object; required: string[] }> };
+    expect(Object.keys(schema.properties)).toEqual(['seller', 'invoice_number', 'total', 'iban', 'is_paid']);
+    expect(schema.properties.total.required).toEqual(['line', 'value']);
+  });
+
+  it('grounds cited values, refuses values not in the document, nulls what the model did not find', async () => {
+    const seen: GenerateRequest[] = [];
+    const answer = {
+      seller: { line: 1, value: 'ACME Ltd' },
+      invoice_number: { line: 2, value: 'INV-4711' },
+      total: { line: 4, value: 38.5 },
+      iban: { line: 4, value: 'DE89370400440532013000' }, // made up: not in the document
+      is_paid: { line: 3, value: true },
+    };
+    const layout = extractFields(bp, doc);
+    const read = await readWithModel(bp, layout, doc, scripted(answer, seen));
+    expect(read.engine).toBe('scripted');
+    const v = byName(read.nodes);
+    expect(v.seller).toMatchObject({ value: 'ACME Ltd', grounded: true });
+    expect(v.seller.words.map((w) => w.text)).toEqual(['ACME', 'Ltd']);
+    expect(v.total).toMatchObject({ value: 38.5, grounded: true });
+    expect(v.total.features).toMatchObject({ source: 'model', model: 0.9, position: 1 });
+    expect(v.iban.value).toBeNull();
+    expect(v.iban.reason).toMatch(/not in the document.*refused, not grounded/);
+    // an inferred value carries the line it was inferred from
+    expect(v.is_paid.value).toBe(true);
+    expect(v.is_paid.words.map((w) => w.text).join(' ')).toBe('Thanks for your payment');
+    for (const x of allValues(read.nodes))
+      if (x.inferenceType === 'explicit' && x.value !== null) expect(x.grounded).toBe(true);
+  });
+
+  it('agreement with the layout pass moves confidence', async () => {
+    const layout = extractFields(bp, doc);
+    const agree = byName(
+      (await readWithModel(bp, layout, doc, scripted({ invoice_number: { line: 2, value: 'INV-4711' } }))).nodes,
+    );
+    const disagree = byName(
+      (await readWithModel(bp, extractFields(bp, doc), doc, scripted({ invoice_number: { line: 4, value: '38.50' } })))
+        .nodes,
+    );
+    expect(agree.invoice_number.features.agreement).toBe(1);
+    expect(disagree.invoice_number.features.agreement).toBe(-1);
+    expect(confidenceOf(agree.invoice_number.features)).toBeGreaterThan(confidenceOf(disagree.invoice_number.features));
+  });
+
+  it('a null answer says what the layout pass had read', async () => {
+    const v = byName(
+      (await readWithModel(bp, extractFields(bp, doc), doc, scripted({ invoice_number: { line: null, value: null } })))
+        .nodes,
+    );
+    expect(v.invoice_number.value).toBeNull();
+    expect(v.invoice_number.reason).toMatch(/not in the document.*layout pass had read "INV-4711"/);
+  });
+
+  it('a provider failure leaves the layout result, each field saying why', async () => {
+    const layout = extractFields(bp, doc);
+    const read = await readWithModel(bp, layout, doc, failing);
+    expect(read.engine).toBeNull();
+    expect(byName(read.nodes).invoice_number.value).toBe('INV-4711');
+    for (const x of allValues(read.nodes)) expect(x.reason).toMatch(/did not read this field \(connection refused\)/);
+  });
+
+  it('tables the layout pass read from the page are not asked again', () => {
+    const withItems = parseBlueprint({
+      class: 'Receipt',
+      description: 'a receipt',
+      definitions: {
+        Item: {
+          type: 'object',
+          properties: { name: { type: 'string', inferenceType: 'explicit', instruction: 'item' } },
+        },
+      },
+      properties: {
+        total: { type: 'number', inferenceType: 'explicit', instruction: 'total' },
+        items: { type: 'array', items: { $ref: '#/definitions/Item' }, instruction: 'the items' },
+      },
+    });
+    const read: ResultTable = { kind: 'table', name: 'items', rows: [{ kind: 'group', name: 'Item', children: [] }] };
+    expect(fieldsToAsk(withItems.fields, [read]).map((f) => f.name)).toEqual(['total']);
+    expect(fieldsToAsk(withItems.fields, []).map((f) => f.name)).toEqual(['total', 'items']);
+    expect(
+      Object.keys((answerSchema(fieldsToAsk(withItems.fields, [read])) as { properties: object }).properties),
+    ).toEqual(['total']);
+  });
+});
