@@ -132,7 +132,14 @@ export const DocumentStandardOutput = z.object({
       summary: z.string().optional(),
       /** Quarry extra: how description/summary were written and which elements each summary sentence came from */
       generative_source: z
-        .object({ method: z.string(), sentences: z.array(z.object({ element_id: z.string(), score: z.number() })) })
+        .object({
+          method: z.string(),
+          sentences: z.array(z.object({ element_id: z.string(), score: z.number() })),
+          /** the configured model failed: its error (the extractive fields stand) */
+          provider_error: z.string().optional(),
+          /** the model's text named what the document does not say: why it was refused (the extractive fields stand) */
+          provider_refused: z.string().optional(),
+        })
         .optional(),
       statistics: DocumentStatistics,
     })

@@ -6,21 +6,28 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JobActivities } from '../activities/job/job-activities.ts';
 import type { AssetOutcome, JobInput } from '../schemas/job.ts';
+import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 import { type Modality, TaskQueue } from '../schemas/modality.ts';
-import type { ApplyBlueprintsInput, PipelineInput, PipelineResult, ProbedAsset, SegmentResult } from '../schemas/pipeline.ts';
+import { assetOutputUri as assetOutputUriOf } from '../schemas/output-location.ts';
+import type {
+  ApplyBlueprintsInput,
+  PipelineInput,
+  PipelineResult,
+  ProbedAsset,
+  SegmentResult,
+} from '../schemas/pipeline.ts';
 import { HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
+import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
 import { pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
-import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
-import { assetOutputUri as assetOutputUriOf } from '../schemas/output-location.ts';
-import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
 const job = proxyActivities<JobActivities>({
   taskQueue: TaskQueue.orchestration,
@@ -28,12 +35,16 @@ const job = proxyActivities<JobActivities>({
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes },
 });
-const shape = proxyActivities<{ applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> }>({
-  taskQueue: TaskQueue.document,
+type ShapeActivities = { applyBlueprints(i: ApplyBlueprintsInput): Promise<SegmentResult[]> };
+const shapeOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { maximumAttempts: 5, nonRetryableErrorTypes },
-});
+} as const;
+/** histories recorded before custom output moved to the generative queue (they replay on the document queue) */
+const shapeOnDocumentQueue = proxyActivities<ShapeActivities>({ taskQueue: TaskQueue.document, ...shapeOptions });
+/** custom output reads with the generative model: on `quarry-generative`, its slots and its server-side rate limit */
+const shapeOnGenerativeQueue = proxyActivities<ShapeActivities>({ taskQueue: TaskQueue.generative, ...shapeOptions });
 
 export interface AssetInput {
   job: Omit<JobInput, 'inputUri'>;
@@ -65,7 +76,10 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
 
   let outcome: AssetOutcome;
   try {
-    const asset: ProbedAsset = await job.probeAsset({ uri: assetUri, routing: j.overrideConfiguration?.modalityRouting });
+    const asset: ProbedAsset = await job.probeAsset({
+      uri: assetUri,
+      routing: j.overrideConfiguration?.modalityRouting,
+    });
     modality = asset.modality!;
     const key = modality.toLowerCase() as 'document' | 'image' | 'audio' | 'video';
     if (j.overrideConfiguration?.[key]?.modalityProcessing?.state === 'DISABLED') {
@@ -109,6 +123,7 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     let segments: SegmentResult[] = result.segments;
     if (j.blueprints.length > 0 || j.projectArn) {
       phase = 'shaping';
+      const shape = patched('custom-output-on-generative-queue') ? shapeOnGenerativeQueue : shapeOnDocumentQueue;
       segments = await shape.applyBlueprints({
         jobId: j.jobId,
         assetIndex,
@@ -138,10 +153,28 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
     };
   } catch (err) {
     if (isCancellation(err)) {
-      outcome = { assetIndex, assetUri, status: 'ClientError', modality, errorType: 'Cancelled', errorMessage: 'the job was cancelled', segments: [], stats: {} };
+      outcome = {
+        assetIndex,
+        assetUri,
+        status: 'ClientError',
+        modality,
+        errorType: 'Cancelled',
+        errorMessage: 'the job was cancelled',
+        segments: [],
+        stats: {},
+      };
     } else {
       const f = classifyFailure(err);
-      outcome = { assetIndex, assetUri, status: f.status, modality, errorType: f.errorType, errorMessage: f.errorMessage, segments: [], stats: {} };
+      outcome = {
+        assetIndex,
+        assetUri,
+        status: f.status,
+        modality,
+        errorType: f.errorType,
+        errorMessage: f.errorMessage,
+        segments: [],
+        stats: {},
+      };
     }
   } finally {
     if (holding && modality) {
@@ -155,6 +188,8 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
   }
   phase = 'done';
   const final = outcome;
-  await CancellationScope.nonCancellable(() => job.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }));
+  await CancellationScope.nonCancellable(() =>
+    job.writeAssetRecord({ jobOutputUri: input.jobOutputUri, outcome: final }),
+  );
   return final;
 }

@@ -2,20 +2,26 @@
  * Assembles BDA's audio standard output from the stitched, labelled words. Everything here is pure except the
  * optional generative provider for summaries (the offline default is extractive TextRank).
  */
+
+import { SUMMARY_METHOD, summarize } from '../../engines/language/extractive-summary.ts';
+import { IAB_METHOD, matchIabCategories } from '../../engines/language/iab-categories.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { refusalOf } from '../../engines/language/supported-by-source.ts';
+import {
+  MODERATION_CATEGORIES,
+  type ModerationScores,
+  type TextModerator,
+} from '../../engines/language/text-moderation.ts';
+import { segmentTopics, TOPIC_METHOD } from '../../engines/language/topic-segmentation.ts';
+import { buildSegments, type LabelledWord } from '../../engines/speech/transcript-segments.ts';
+import type { AudioOutputFeatures } from '../../schemas/audio-features.ts';
 import {
   type AudioStandardOutput,
   AudioStandardOutput as AudioStandardOutputSchema,
   type ContentModeration,
   type Topic,
 } from '../../schemas/audio-output.ts';
-import { SUMMARY_METHOD, summarize } from '../../engines/language/extractive-summary.ts';
-import type { GenerativeProvider } from '../../engines/language/provider.ts';
-import { IAB_METHOD, matchIabCategories } from '../../engines/language/iab-categories.ts';
 import type { AudioFacts } from './audio-limits.ts';
-import { MODERATION_CATEGORIES, type ModerationScores, type TextModerator } from '../../engines/language/text-moderation.ts';
-import { segmentTopics, TOPIC_METHOD } from '../../engines/language/topic-segmentation.ts';
-import { buildSegments, type LabelledWord } from '../../engines/speech/transcript-segments.ts';
-import type { AudioOutputFeatures } from '../../schemas/audio-features.ts';
 
 export interface BuildAudioOutputInput {
   assetIndex: number;
@@ -69,7 +75,9 @@ async function summarise(
         maxTokens: Math.ceil(maxWords * 2),
         temperature: 0,
       });
-      if (r.text.trim()) return { text: r.text.trim(), method: `generative:${provider.name}` };
+      // evidence-bound: every number and proper name of the summary must be in the transcript, else extractive
+      if (r.text.trim() && !refusalOf(r.text, sentences.join(' ')))
+        return { text: r.text.trim(), method: `generative:${provider.name}` };
     } catch {
       // fall back to the extractive summary below; the method says which ran
     }

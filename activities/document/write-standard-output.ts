@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../engines/language/extractive-summary.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { refusalOf } from '../../engines/language/supported-by-source.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
 import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
@@ -336,9 +337,16 @@ export async function writeDocumentResult(
         });
         const j = (res.json ?? JSON.parse(res.text)) as { description?: string; summary?: string };
         if (j.description && j.summary) {
-          document.description = j.description.split(/\s+/).slice(0, 10).join(' ');
-          document.summary = j.summary.split(/\s+/).slice(0, 250).join(' ');
-          document.generative_source = { method: `provider:${ctx.provider.name}`, sentences: [] };
+          const description = j.description.split(/\s+/).slice(0, 10).join(' ');
+          const summary = j.summary.split(/\s+/).slice(0, 250).join(' ');
+          // evidence-bound: every number and proper name the model wrote must be in the document's text
+          const refused = refusalOf(`${description}. ${summary}`, cands.map((c) => c.text).join('\n'));
+          if (refused) (document.generative_source as Record<string, unknown>).provider_refused = refused;
+          else {
+            document.description = description;
+            document.summary = summary;
+            document.generative_source = { method: `provider:${ctx.provider.name}`, sentences: [] };
+          }
         }
       } catch (e) {
         (document.generative_source as Record<string, unknown> | undefined)!.provider_error = String(
