@@ -152,7 +152,7 @@ describe('blueprints are resolved when the job is submitted', () => {
     documentWorker = await startWorkers({
       connection: native,
       namespace: stack.namespace,
-      queues: [TaskQueue.document],
+      queues: [TaskQueue.document, TaskQueue.generative], // custom output runs on the generative queue
       activities: activitiesByQueue(stack.deps),
       dataConverter: createDataConverter(stack.config),
       worker: stack.config.worker,
