@@ -21,7 +21,7 @@ export interface StartWorkersOptions {
   workflowsPath?: string;
   /** a prebuilt bundle (faster start, and what production runs) */
   workflowBundle?: WorkflowBundle;
-  /** seconds in-flight activities get to finish on shutdown */
+  /** seconds in-flight activities get to finish on shutdown (default: QUARRY_SHUTDOWN_GRACE_SECONDS) */
   shutdownGraceSeconds?: number;
 }
 
@@ -40,6 +40,7 @@ export interface RunningWorkers {
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   installRuntime(opts.worker.logLevel);
   const workers: Worker[] = [];
+  const graceMs = Math.round((opts.shutdownGraceSeconds ?? opts.worker.shutdownGraceSeconds) * 1000);
   let bundle = opts.workflowBundle;
   if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
     bundle = await bundleWorkflowCode({
@@ -65,8 +66,10 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         interceptors: { activity: [keepBeating] },
         maxConcurrentActivityTaskExecutions: activitySlots(queue, opts.worker),
         maxTaskQueueActivitiesPerSecond: queueRateLimit(queue, opts.worker),
-        shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
-        shutdownForceTime: `${(opts.shutdownGraceSeconds ?? 30) + 10} seconds`,
+        // on shutdown: stop polling, let running activities finish for the grace time, then cancel them (their
+        // attempt fails and is retried elsewhere); an activity that ignores the cancellation is abandoned 10 s later
+        shutdownGraceTime: graceMs,
+        shutdownForceTime: graceMs + 10_000,
       }),
     );
   }
@@ -74,6 +77,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   return {
     workers,
     done,
+    /** stop polling and drain (see shutdownGraceTime); resolves when every worker has stopped */
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
