@@ -9,6 +9,13 @@ import { activitySlots, queueRateLimit } from './queue-slots.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * How long a workflow task waits on this worker's sticky queue (its cache of running workflows) before any worker may
+ * take it. A live worker's poller takes it in milliseconds; after a crash each workflow the dead worker had cached
+ * waits this long once (the SDK's 10 s default put up to 10 s on every chain of a recovering batch).
+ */
+const STICKY_TIMEOUT = '3 seconds';
+
 export interface StartWorkersOptions {
   connection: NativeConnection;
   namespace: string;
@@ -60,7 +67,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         namespace: opts.namespace,
         taskQueue: queue,
         dataConverter: opts.dataConverter,
-        ...(orchestration ? { workflowBundle: bundle } : {}),
+        ...(orchestration ? { workflowBundle: bundle, stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT } : {}),
         activities,
         // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later
         interceptors: { activity: [keepBeating] },
