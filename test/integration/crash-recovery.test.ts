@@ -41,8 +41,10 @@ afterEach(async () => {
   worker = undefined;
 });
 afterAll(async () => {
+  const home = (stack as { serverHome?: string } | undefined)?.serverHome;
   await stack?.close();
   await server?.stop();
+  if (home) await fs.rm(home, { recursive: true, force: true }); // the dev server's SQLite file
 });
 
 async function submit(dir: string, token: string) {
