@@ -9,8 +9,12 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptors } from '@temporalio/worker';
 
-/** How often the timer beats. The SDK throttles what reaches the server to 0.8 × the heartbeat timeout. */
-export const BEAT_EVERY_MS = 5_000;
+/**
+ * How often the timer beats: a fifth of the heartbeat timeout (workflows/activity-budgets.ts), so a beat or two may
+ * be late on a busy machine before the worker is taken for dead. The SDK throttles what reaches the server to
+ * 0.8 × the heartbeat timeout.
+ */
+export const BEAT_EVERY_MS = 3_000;
 
 const latest = new WeakMap<Context, { details: unknown }>();
 

@@ -69,7 +69,6 @@ export async function startEmbedded(opts: {
       worker: config.worker,
       activities: activitiesByQueue({ config, storage, client }),
       dataConverter: createDataConverter(config),
-      shutdownGraceSeconds: 5,
     });
     stops.push(() => workers.shutdown());
     const { handleControlPlane } = await import('../api/control-plane-routes.ts');

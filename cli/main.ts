@@ -41,13 +41,12 @@ program
     console.error(`[dev] Web UI     ${stack.uiUrl}`);
     console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
     console.error('[dev] ready — Ctrl-C to stop');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    console.error('[dev] stopping…');
+    const { stopSignal } = await import('../worker/stop-on-signal.ts');
+    const signal = await stopSignal((s) => console.error(`[dev] ${s}`));
+    const grace = stack.config.worker.shutdownGraceSeconds;
+    console.error(`[dev] ${signal}: stopping — the API first, then the workers drain (up to ${grace} s; again to stop now)`);
     await stack.stop();
+    console.error('[dev] stopped');
   });
 
 async function runJob(input: string, opts: RunOptions & { wait: boolean }) {
@@ -145,9 +144,10 @@ program
   .action(async (o: { queues: string }) => {
     const { parseQueues, runWorkers } = await import('../worker/main.ts');
     const queues = parseQueues(o.queues);
+    const { serveUntilStopped } = await import('../worker/stop-on-signal.ts');
     const running = await runWorkers(queues, config);
     console.error(`[worker] serving ${queues.join(', ')} — SIGINT/SIGTERM drains and stops`);
-    await running.done;
+    await serveUntilStopped(running, config.worker.shutdownGraceSeconds, (s) => console.error(`[worker] ${s}`));
   });
 
 program

@@ -73,26 +73,31 @@ async function existing(cp: ControlPlane, arn: string): Promise<StoredBlueprint>
   return b;
 }
 
+/** A change of the tenant's blueprints: its reads and its write with no other change in between (store.ts). */
+const changing = <T>(cp: ControlPlane, fn: () => Promise<T>) => cp.store.change(cp.tenant, 'blueprints', fn);
+
 export async function createBlueprint(cp: ControlPlane, r: CreateBlueprintRequest) {
   checkName('blueprint', r.blueprintName);
   validateSchema(r.schema, r.type);
-  const holder = (await cp.store.listBlueprints(cp.tenant)).find((b) => b.blueprintName === r.blueprintName);
-  const same = sameCreate('blueprint', r.blueprintName, holder, r.clientToken);
-  if (same) return { blueprint: blueprintView(same, {}) };
-  const t = now();
-  const stage = r.blueprintStage ?? DEFAULT_STAGE;
-  const b: StoredBlueprint = {
-    blueprintArn: newBlueprintArn(cp),
-    blueprintName: r.blueprintName,
-    type: r.type,
-    creationTime: t,
-    ...(r.clientToken ? { clientToken: r.clientToken } : {}),
-    stages: { [stage]: { schema: r.schema, lastModifiedTime: t } },
-    versions: {},
-    ...(r.tags ? { tags: r.tags } : {}),
-  };
-  await cp.store.putBlueprint(cp.tenant, b);
-  return { blueprint: blueprintView(b, { stage }) };
+  return changing(cp, async () => {
+    const holder = (await cp.store.listBlueprints(cp.tenant)).find((b) => b.blueprintName === r.blueprintName);
+    const same = sameCreate('blueprint', r.blueprintName, holder, r.clientToken);
+    if (same) return { blueprint: blueprintView(same, {}) };
+    const t = now();
+    const stage = r.blueprintStage ?? DEFAULT_STAGE;
+    const b: StoredBlueprint = {
+      blueprintArn: newBlueprintArn(cp),
+      blueprintName: r.blueprintName,
+      type: r.type,
+      creationTime: t,
+      ...(r.clientToken ? { clientToken: r.clientToken } : {}),
+      stages: { [stage]: { schema: r.schema, lastModifiedTime: t } },
+      versions: {},
+      ...(r.tags ? { tags: r.tags } : {}),
+    };
+    await cp.store.putBlueprint(cp.tenant, b);
+    return { blueprint: blueprintView(b, { stage }) };
+  });
 }
 
 export async function getBlueprint(cp: ControlPlane, arn: string, r: GetBlueprintRequest = {}) {
@@ -101,45 +106,53 @@ export async function getBlueprint(cp: ControlPlane, arn: string, r: GetBlueprin
 }
 
 export async function updateBlueprint(cp: ControlPlane, arn: string, r: UpdateBlueprintRequest) {
-  const b = await existing(cp, arn);
-  validateSchema(r.schema, b.type);
-  const stage = r.blueprintStage ?? currentStage(b.stages);
-  b.stages[stage] = { schema: r.schema, lastModifiedTime: now() };
-  await cp.store.putBlueprint(cp.tenant, b);
-  return { blueprint: blueprintView(b, { stage }) };
+  return changing(cp, async () => {
+    const b = await existing(cp, arn);
+    validateSchema(r.schema, b.type);
+    const stage = r.blueprintStage ?? currentStage(b.stages);
+    b.stages[stage] = { schema: r.schema, lastModifiedTime: now() };
+    await cp.store.putBlueprint(cp.tenant, b);
+    return { blueprint: blueprintView(b, { stage }) };
+  });
 }
 
 /** The whole blueprint, or one version of it. */
 export async function deleteBlueprint(cp: ControlPlane, arn: string, r: DeleteBlueprintRequest = {}) {
-  const b = await existing(cp, arn);
-  if (r.blueprintVersion) {
-    if (!b.versions[r.blueprintVersion]) throw notFound(`Version ${r.blueprintVersion} of blueprint`, arn);
-    delete b.versions[r.blueprintVersion];
-    await cp.store.putBlueprint(cp.tenant, b);
-  } else await cp.store.deleteBlueprint(cp.tenant, arn);
-  return {};
+  return changing(cp, async () => {
+    const b = await existing(cp, arn);
+    if (r.blueprintVersion) {
+      if (!b.versions[r.blueprintVersion]) throw notFound(`Version ${r.blueprintVersion} of blueprint`, arn);
+      delete b.versions[r.blueprintVersion];
+      await cp.store.putBlueprint(cp.tenant, b);
+    } else await cp.store.deleteBlueprint(cp.tenant, arn);
+    return {};
+  });
 }
 
 /** An immutable snapshot of the DEVELOPMENT stage (else LIVE), numbered one past the last version. */
 export async function createBlueprintVersion(cp: ControlPlane, arn: string) {
-  const b = await existing(cp, arn);
-  const source = versionSource(b);
-  const version = nextVersion(b);
-  b.versions[version] = { schema: source.schema, lastModifiedTime: now() };
-  await cp.store.putBlueprint(cp.tenant, b);
-  return { blueprint: blueprintView(b, { version }) };
+  return changing(cp, async () => {
+    const b = await existing(cp, arn);
+    const source = versionSource(b);
+    const version = nextVersion(b);
+    b.versions[version] = { schema: source.schema, lastModifiedTime: now() };
+    await cp.store.putBlueprint(cp.tenant, b);
+    return { blueprint: blueprintView(b, { version }) };
+  });
 }
 
 export async function copyBlueprintStage(cp: ControlPlane, arn: string, r: CopyBlueprintStageRequest) {
-  const b = await existing(cp, arn);
-  const src = b.stages[r.sourceStage];
-  if (!src)
-    throw new BdaError('ValidationException', `blueprint has no ${r.sourceStage} stage`, [
-      { name: 'sourceStage', message: 'stage is empty' },
-    ]);
-  b.stages[r.targetStage] = { schema: src.schema, lastModifiedTime: now() };
-  await cp.store.putBlueprint(cp.tenant, b);
-  return {};
+  return changing(cp, async () => {
+    const b = await existing(cp, arn);
+    const src = b.stages[r.sourceStage];
+    if (!src)
+      throw new BdaError('ValidationException', `blueprint has no ${r.sourceStage} stage`, [
+        { name: 'sourceStage', message: 'stage is empty' },
+      ]);
+    b.stages[r.targetStage] = { schema: src.schema, lastModifiedTime: now() };
+    await cp.store.putBlueprint(cp.tenant, b);
+    return {};
+  });
 }
 
 /** One summary per blueprint stage (ACCOUNT), or the catalog (SERVICE); filtered by ARN, project and stage. */

@@ -54,25 +54,30 @@ async function existing(cp: ControlPlane, arn: string): Promise<StoredProject> {
   return p;
 }
 
+/** A change of the tenant's projects: its reads and its write with no other change in between (store.ts). */
+const changing = <T>(cp: ControlPlane, fn: () => Promise<T>) => cp.store.change(cp.tenant, 'projects', fn);
+
 export async function createProject(cp: ControlPlane, r: CreateProjectRequest) {
   checkName('project', r.projectName);
   const stage = r.projectStage ?? DEFAULT_STAGE;
-  const holder = (await cp.store.listProjects(cp.tenant)).find((p) => p.projectName === r.projectName);
-  const same = sameCreate('project', r.projectName, holder, r.clientToken);
-  if (same) return { projectArn: same.projectArn, projectStage: stage, status: 'COMPLETED' as const };
-  await checkBlueprints(cp, r.customOutputConfiguration);
-  const config = stageConfig(r);
-  const p: StoredProject = {
-    projectArn: newProjectArn(cp),
-    projectName: r.projectName,
-    projectType: r.projectType ?? 'ASYNC',
-    creationTime: config.lastModifiedTime,
-    ...(r.clientToken ? { clientToken: r.clientToken } : {}),
-    stages: { [stage]: config },
-    ...(r.tags ? { tags: r.tags } : {}),
-  };
-  await cp.store.putProject(cp.tenant, p);
-  return { projectArn: p.projectArn, projectStage: stage, status: 'COMPLETED' as const };
+  return changing(cp, async () => {
+    const holder = (await cp.store.listProjects(cp.tenant)).find((p) => p.projectName === r.projectName);
+    const same = sameCreate('project', r.projectName, holder, r.clientToken);
+    if (same) return { projectArn: same.projectArn, projectStage: stage, status: 'COMPLETED' as const };
+    await checkBlueprints(cp, r.customOutputConfiguration);
+    const config = stageConfig(r);
+    const p: StoredProject = {
+      projectArn: newProjectArn(cp),
+      projectName: r.projectName,
+      projectType: r.projectType ?? 'ASYNC',
+      creationTime: config.lastModifiedTime,
+      ...(r.clientToken ? { clientToken: r.clientToken } : {}),
+      stages: { [stage]: config },
+      ...(r.tags ? { tags: r.tags } : {}),
+    };
+    await cp.store.putProject(cp.tenant, p);
+    return { projectArn: p.projectArn, projectStage: stage, status: 'COMPLETED' as const };
+  });
 }
 
 /** BDA's DataAutomationProject shape at a stage (default: LIVE, else DEVELOPMENT). */
@@ -100,18 +105,22 @@ export async function getProject(cp: ControlPlane, arn: string, r: GetProjectReq
 
 /** Replaces one stage's configuration (default LIVE). */
 export async function updateProject(cp: ControlPlane, arn: string, r: UpdateProjectRequest) {
-  const p = await existing(cp, arn);
-  await checkBlueprints(cp, r.customOutputConfiguration);
-  const stage = r.projectStage ?? DEFAULT_STAGE;
-  p.stages[stage] = stageConfig(r);
-  await cp.store.putProject(cp.tenant, p);
-  return { projectArn: p.projectArn, projectStage: stage, status: 'COMPLETED' as const };
+  return changing(cp, async () => {
+    const p = await existing(cp, arn);
+    await checkBlueprints(cp, r.customOutputConfiguration);
+    const stage = r.projectStage ?? DEFAULT_STAGE;
+    p.stages[stage] = stageConfig(r);
+    await cp.store.putProject(cp.tenant, p);
+    return { projectArn: p.projectArn, projectStage: stage, status: 'COMPLETED' as const };
+  });
 }
 
 export async function deleteProject(cp: ControlPlane, arn: string) {
-  await existing(cp, arn);
-  await cp.store.deleteProject(cp.tenant, arn);
-  return { projectArn: arn, status: 'COMPLETED' as const };
+  return changing(cp, async () => {
+    await existing(cp, arn);
+    await cp.store.deleteProject(cp.tenant, arn);
+    return { projectArn: arn, status: 'COMPLETED' as const };
+  });
 }
 
 /** One summary per project stage, filtered by stage and by a blueprint the stage uses. */

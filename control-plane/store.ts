@@ -9,6 +9,9 @@
  * 'default' keeps the layout the store had before it was keyed by tenant, so records written then stay where they
  * are and belong to 'default' (to hand them to another tenant, move the files into its folder). Shared by every
  * process with the same QUARRY_HOME. No native modules.
+ *
+ * A change that reads before it writes (a name must be free, a version number is one past the last) runs through
+ * `change`, so that within one process no other change of the same folder comes between its read and its write.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -20,6 +23,12 @@ type Kind = 'blueprints' | 'projects';
 const SAFE = /^[a-zA-Z0-9-_]{1,128}$/;
 
 export const DEFAULT_TENANT = 'default';
+
+/**
+ * The changes of one folder (a tenant's blueprints or projects) in this process, chained: each starts when the one
+ * before it has ended. Module-wide, because the API builds a store per request; keyed by the folder.
+ */
+const changing = new Map<string, Promise<void>>();
 
 export class ControlPlaneStore {
   readonly dir: string;
@@ -68,6 +77,26 @@ export class ControlPlaneStore {
       if (v) out.push(v);
     }
     return out;
+  }
+
+  /**
+   * Runs `fn` — a read of the tenant's `kind` and the write it decides — alone among that folder's changes in this
+   * process. Its turn is queued before anything is awaited, so a request arriving while another is between its read
+   * and its write waits for that write. (API replicas in several processes on one QUARRY_HOME are not serialised.)
+   */
+  async change<T>(tenant: string, kind: Kind, fn: () => Promise<T>): Promise<T> {
+    const key = this.folder(tenant, kind);
+    const turn = (changing.get(key) ?? Promise.resolve()).then(() => fn());
+    const done = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    changing.set(key, done);
+    try {
+      return await turn;
+    } finally {
+      if (changing.get(key) === done) changing.delete(key);
+    }
   }
 
   /** the record whose ARN is exactly `arn` (the file is found by the ARN's id; region and account must match too) */

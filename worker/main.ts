@@ -9,6 +9,7 @@ import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { activitiesByQueue } from './activities.ts';
 import { connectClient, connectWorker } from './connect.ts';
 import { type RunningWorkers, startWorkers } from './start.ts';
+import { serveUntilStopped } from './stop-on-signal.ts';
 
 export function parseQueues(spec: string | undefined): TaskQueueName[] {
   const all = Object.values(TaskQueue) as TaskQueueName[];
@@ -40,5 +41,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const queues = parseQueues(i > 0 ? process.argv[i + 1] : config.worker.queues);
   const running = await runWorkers(queues, config);
   console.log(`[worker] serving ${queues.join(', ')}`);
-  await running.done;
+  await serveUntilStopped(running, config.worker.shutdownGraceSeconds, (s) => console.error(`[worker] ${s}`));
+  process.exit(0); // the native runtime may keep the event loop alive after the workers stopped
 }

@@ -9,6 +9,13 @@ import { activitySlots, queueRateLimit } from './queue-slots.ts';
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * How long a workflow task waits on this worker's sticky queue (its cache of running workflows) before any worker may
+ * take it. A live worker's poller takes it in milliseconds; after a crash each workflow the dead worker had cached
+ * waits this long once (the SDK's 10 s default put up to 10 s on every chain of a recovering batch).
+ */
+const STICKY_TIMEOUT = '3 seconds';
+
 export interface StartWorkersOptions {
   connection: NativeConnection;
   namespace: string;
@@ -21,7 +28,7 @@ export interface StartWorkersOptions {
   workflowsPath?: string;
   /** a prebuilt bundle (faster start, and what production runs) */
   workflowBundle?: WorkflowBundle;
-  /** seconds in-flight activities get to finish on shutdown */
+  /** seconds in-flight activities get to finish on shutdown (default: QUARRY_SHUTDOWN_GRACE_SECONDS) */
   shutdownGraceSeconds?: number;
 }
 
@@ -40,6 +47,7 @@ export interface RunningWorkers {
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
   installRuntime(opts.worker.logLevel);
   const workers: Worker[] = [];
+  const graceMs = Math.round((opts.shutdownGraceSeconds ?? opts.worker.shutdownGraceSeconds) * 1000);
   let bundle = opts.workflowBundle;
   if (opts.queues.includes(TaskQueue.orchestration) && !bundle) {
     bundle = await bundleWorkflowCode({
@@ -59,14 +67,16 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         namespace: opts.namespace,
         taskQueue: queue,
         dataConverter: opts.dataConverter,
-        ...(orchestration ? { workflowBundle: bundle } : {}),
+        ...(orchestration ? { workflowBundle: bundle, stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT } : {}),
         activities,
         // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later
         interceptors: { activity: [keepBeating] },
         maxConcurrentActivityTaskExecutions: activitySlots(queue, opts.worker),
         maxTaskQueueActivitiesPerSecond: queueRateLimit(queue, opts.worker),
-        shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
-        shutdownForceTime: `${(opts.shutdownGraceSeconds ?? 30) + 10} seconds`,
+        // on shutdown: stop polling, let running activities finish for the grace time, then cancel them (their
+        // attempt fails and is retried elsewhere); an activity that ignores the cancellation is abandoned 10 s later
+        shutdownGraceTime: graceMs,
+        shutdownForceTime: graceMs + 10_000,
       }),
     );
   }
@@ -74,6 +84,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
   return {
     workers,
     done,
+    /** stop polling and drain (see shutdownGraceTime); resolves when every worker has stopped */
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;

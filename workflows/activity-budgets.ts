@@ -6,8 +6,12 @@
  * carries (pages, seconds of audio, bytes of video) with room for a busy machine, not to the largest file.
  */
 
-/** A worker that stops beating for this long is considered dead and its activity is retried elsewhere. */
-export const HEARTBEAT_TIMEOUT = '30 seconds';
+/**
+ * A worker that stops beating for this long is considered dead and its activity is retried elsewhere. It bounds how
+ * long a crashed worker's activities wait (docs/recovery.md). The beat comes every BEAT_EVERY_MS (3 s) from a timer
+ * on the worker's event loop, so a loop blocked for more than about 12 s would be taken for a dead worker.
+ */
+export const HEARTBEAT_TIMEOUT = '15 seconds';
 
 const MINUTE = 60_000;
 const MB = 1024 * 1024;

@@ -126,6 +126,8 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     const engine = await defaultOcrEngine(config);
     // OCR pages of the ones a previous attempt finished: the count is the same however often the group was cut off
     let ocrBefore = startAt > req.first ? (resumed?.ocrBefore ?? 0) : 0;
+    // the previous attempt wrote every page of the group and died before it could complete: nothing left to read
+    if (startAt > req.last) return { pages: req.last - req.first + 1, ocrPages: ocrBefore, resumedAt: startAt };
     await storage.withLocalFile(plan.sourceUri, async (localPath) => {
       const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-pages-'));
       try {

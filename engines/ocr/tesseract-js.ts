@@ -18,7 +18,8 @@ export class TesseractJsEngine implements OcrEngine {
   readonly name = 'tesseract.js';
   private idle: Worker[] = [];
   private live = 0;
-  private readonly waiting: ((w: Worker) => void)[] = [];
+  /** pages waiting for a worker: handed a released worker, or `undefined` when a failed start freed a place */
+  private readonly waiting: ((w: Worker | undefined) => void)[] = [];
   private idleTimer?: NodeJS.Timeout;
   constructor(
     private readonly size = ocrConcurrency(),
@@ -26,19 +27,24 @@ export class TesseractJsEngine implements OcrEngine {
   ) {}
 
   private async acquire(): Promise<Worker> {
-    clearTimeout(this.idleTimer);
-    const w = this.idle.pop();
-    if (w) return w;
-    if (this.live < this.size) {
-      this.live++;
-      try {
-        return await createWorker('eng', OEM.LSTM_ONLY, { langPath: langPath(), gzip: true, cacheMethod: 'none' });
-      } catch (e) {
-        this.live--;
-        throw e;
+    for (;;) {
+      clearTimeout(this.idleTimer);
+      const w = this.idle.pop();
+      if (w) return w;
+      if (this.live < this.size) {
+        this.live++;
+        try {
+          return await createWorker('eng', OEM.LSTM_ONLY, { langPath: langPath(), gzip: true, cacheMethod: 'none' });
+        } catch (e) {
+          // the place is free again: a waiting page tries to start a worker itself (else it would wait forever)
+          this.live--;
+          this.waiting.shift()?.(undefined);
+          throw e;
+        }
       }
+      const handed = await new Promise<Worker | undefined>((r) => this.waiting.push(r));
+      if (handed) return handed;
     }
-    return new Promise((r) => this.waiting.push(r));
   }
   private release(w: Worker) {
     const next = this.waiting.shift();

@@ -13,6 +13,7 @@ export const scriptVariables: ScriptVariable[] = [
   { env: 'QUARRY_SKIP_LLM', where: 'setup', doc: '`1` skips the generative model step' },
   { env: 'QUARRY_NOOP_MS', where: 'tests', doc: "how long the crash-recovery worker's no-op media activities take" },
   { env: 'QUARRY_WRITE_LOG', where: 'tests', doc: 'where that worker logs every output write' },
+  { env: 'QUARRY_START_LOG', where: 'tests', doc: 'where that worker logs every activity start' },
   { env: 'QUARRY_EVAL_DIR', where: 'benchmarks', doc: 'the evaluation data, default `../shared/eval`' },
   { env: 'QUARRY_EVAL_SPEECH', where: 'benchmarks', doc: 'the speech evaluation data' },
   { env: 'QUARRY_BENCH_ASSETS', where: 'benchmarks', doc: 'assets of the orchestration benchmark' },

@@ -42,6 +42,11 @@ export const WorkerConfig = section(
       kinds.number({ above: 0 }).default(5),
       'server-side rate limit (activities/s across all workers) of the `quarry-generative` queue (external model providers)',
     ),
+    shutdownGraceSeconds: variable(
+      'QUARRY_SHUTDOWN_GRACE_SECONDS',
+      kinds.number({ atLeast: 0 }).default(30),
+      'on SIGTERM/SIGINT a worker stops polling and gives running activities this long to finish; then it cancels them (they are retried elsewhere, resuming from their last heartbeat) and exits 0',
+    ),
     logLevel: variable(
       'QUARRY_LOG_LEVEL',
       kinds.oneOf(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),

@@ -1,7 +1,7 @@
 /**
- * A worker in its own process (so a test can kill -9 it): the real orchestration workflows and
- * activities with no-op media activities that take QUARRY_NOOP_MS and log every output write to
- * QUARRY_WRITE_LOG. Configured from the environment like `quarry worker`.
+ * A worker in its own process (so a test can kill -9 or SIGTERM it): the real orchestration workflows and
+ * activities with no-op media activities that take QUARRY_NOOP_MS, log every start to QUARRY_START_LOG and every
+ * output write to QUARRY_WRITE_LOG. Configured from the environment like `quarry worker`, and stops like it.
  */
 import { appendFileSync } from 'node:fs';
 import { openStorage } from '../../engines/storage/open-storage.ts';
@@ -10,6 +10,7 @@ import { loadConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
 import { connectClient, connectWorker } from '../../worker/connect.ts';
 import { startWorkers } from '../../worker/start.ts';
+import { serveUntilStopped } from '../../worker/stop-on-signal.ts';
 import { noopPipelineActivities, noopWorkflowsPath } from './orchestration-activities.ts';
 
 const config = loadConfig();
@@ -17,10 +18,12 @@ const { client } = await connectClient(config);
 const connection = await connectWorker(config);
 const storage = openStorage(config);
 const log = process.env.QUARRY_WRITE_LOG;
+const startLog = process.env.QUARRY_START_LOG;
 const base = noopPipelineActivities({ delayMs: Number(process.env.QUARRY_NOOP_MS ?? 0) })({ config, storage, client });
 const doc = base[TaskQueue.document] as { processNoop(i: { assetIndex: number }): Promise<string> };
 const logged = {
   async processNoop(i: { assetIndex: number }) {
+    if (startLog) appendFileSync(startLog, `${i.assetIndex}\n`);
     const uri = await doc.processNoop(i as never);
     if (log) appendFileSync(log, `${i.assetIndex}\n`);
     return uri;
@@ -34,7 +37,7 @@ const running = await startWorkers({
   worker: config.worker,
   workflowsPath: noopWorkflowsPath,
   dataConverter: createDataConverter(config),
-  shutdownGraceSeconds: 1,
 });
 process.stdout.write('worker-ready\n');
-await running.done;
+await serveUntilStopped(running, config.worker.shutdownGraceSeconds);
+process.exit(0);

@@ -56,6 +56,15 @@ describe('page groups', () => {
     const retry = new MockActivityEnvironment({ heartbeatDetails: { next: 1 } } as never);
     const r2: { resumedAt: number } = await retry.run(acts.extractPageGroup, { plan, first: 0, last: 1 });
     expect(r2.resumedAt).toBe(1);
+    // a retry whose previous attempt finished every page but died before it could report back (a crash between
+    // the last page and the activity's completion): nothing left to read, the group completes as it was
+    const done = new MockActivityEnvironment({ heartbeatDetails: { next: 2, of: 2, ocrBefore: 0 } } as never);
+    const r3: { pages: number; ocrPages: number; resumedAt: number } = await done.run(acts.extractPageGroup, {
+      plan,
+      first: 0,
+      last: 1,
+    });
+    expect(r3).toEqual({ pages: 2, ocrPages: 0, resumedAt: 2 });
     const out = await acts.writeDocumentOutput({ input, plan });
     const result = await storage.readJson<{ elements: { type: string }[] }>(out.uri);
     expect(result.elements.filter((e) => e.type === 'TABLE')).toHaveLength(1);
