@@ -51,7 +51,8 @@ function typed(
   }
   const text = String(v).replace(/\s+/g, ' ').trim();
   if (!text) return null;
-  return isoDate ? (parseDate(text, { monthFirst }) ?? text) : text;
+  // a date field takes only a date (the model may cite an amount for a date it cannot find)
+  return isoDate ? parseDate(text, { monthFirst }) : text;
 }
 
 /** The document restricted to the cited line and the lines a value may run on to. */
@@ -90,7 +91,7 @@ function readValue(
   const value = typed(cell.value, spec.type, spec.isoDate, ctx.monthFirst);
   if (value === null) {
     if (cell.value !== null && cell.value !== undefined)
-      return empty(`the model answered ${JSON.stringify(cell.value)}, which is not a ${spec.type}`);
+      return empty(`the model answered ${JSON.stringify(cell.value)}, which is not a ${spec.isoDate ? 'date' : spec.type}`);
     const had =
       layout?.value !== null && layout?.value !== undefined
         ? ` (a layout pass had read ${JSON.stringify(layout.raw ?? layout.value)})`

@@ -148,3 +148,19 @@ describe('reading a blueprint with the model', () => {
     ).toEqual(['total']);
   });
 });
+
+describe('typing the model answer', () => {
+  it('a date field takes only a date', async () => {
+    const dated = parseBlueprint({
+      class: 'Receipt',
+      description: 'a receipt',
+      properties: { purchase_date: { type: 'string', inferenceType: 'explicit', instruction: 'the day of the purchase' } },
+    });
+    const d = layoutFromText(['Date 03/02/2018\nTotal 71.30']);
+    const ok = byName((await readWithModel(dated, [], d, scripted({ purchase_date: { line: 1, value: '03/02/2018' } }))).nodes);
+    expect(ok.purchase_date.value).toBe('2018-02-03');
+    const amount = byName((await readWithModel(dated, [], d, scripted({ purchase_date: { line: 2, value: '71.30' } }))).nodes);
+    expect(amount.purchase_date.value).toBeNull();
+    expect(amount.purchase_date.reason).toMatch(/"71.30", which is not a date/);
+  });
+});
