@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    env: { QUARRY_LOG_LEVEL: 'ERROR' },
+    // the embedded model (the default when installed) adds 30-90 s to a document: tests that run it say so
+    env: { QUARRY_LOG_LEVEL: 'ERROR', QUARRY_GENERATIVE: 'off' },
   },
 });

@@ -190,8 +190,17 @@ const NAME_SYNONYMS: Record<string, string[]> = {
   currency: ['currency'],
 };
 
+/**
+ * The semantic role of a field, from its name; a name that says nothing of the role (`where`, `seller`'s
+ * siblings like `when`) takes it from the instruction's words ("the store's address" → address).
+ */
 export function roleOf(field: Field): Role {
-  const words = nameWords(field.name);
+  const byName = roleOfWords(field, nameWords(field.name));
+  if (byName !== 'text' || !field.instruction.trim()) return byName;
+  return roleOfWords(field, nameWords(field.instruction));
+}
+
+function roleOfWords(field: Field, words: readonly string[]): Role {
   const n = words.join(' ');
   const instr = fold(field.instruction);
   if (field.kind === 'leaf' && field.type === 'boolean') return 'boolean';
@@ -201,7 +210,7 @@ export function roleOf(field: Field): Role {
   if (has('subtotal') || n.includes('sub total') || n.includes('untaxed')) return 'subtotal';
   if ((has('tax', 'vat', 'gst') && !has('id', 'number', 'no', 'year', 'withheld', 'wages')) || n === 'tax amount')
     return 'tax';
-  if (has('total') || (has('amount') && has('due'))) return 'total';
+  if (has('total') || (has('amount') && has('due', 'paid', 'payable'))) return 'total';
   if (has('phone', 'tel', 'telephone', 'fax', 'mobile')) return 'phone';
   if (has('email')) return 'email';
   if (has('address', 'addr')) return 'address';
@@ -246,6 +255,11 @@ export function roleOf(field: Field): Role {
   if (field.kind === 'leaf' && (field.type === 'number' || field.type === 'integer')) return 'amount';
   if (/\b(yyyy|date)\b/.test(instr)) return 'date';
   return 'text';
+}
+
+/** The usual printed labels of a role ("tel", "fax" for a phone), folded; none for roles printed without one. */
+export function roleLabels(role: Role): string[][] {
+  return (SYNONYMS[role] ?? []).map((p) => fold(p).split(' ').filter(Boolean));
 }
 
 /** Label phrases for a field, most specific first, each as folded word lists. */

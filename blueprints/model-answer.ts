@@ -10,6 +10,7 @@ import type { Field, LeafField, ListField, PrimitiveType, TableField } from './d
 import { type FieldValue, noFeatures, type ResultGroup, type ResultNode, type ResultTable } from './evidence.ts';
 import { isoHint } from './extract.ts';
 import { groundValue } from './grounding.ts';
+import { findLabel, labelPhrases, nameWords, roleLabels, roleOf, tokensOf } from './labels.ts';
 import type { LayoutDocument, LayoutWord } from './layout.ts';
 import { parseDate, parseNumberText } from './normalize.ts';
 
@@ -64,9 +65,50 @@ function mean(words: readonly LayoutWord[]): number {
   return words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 0;
 }
 
+/** Index (0-based) of the line holding a word, or -1. */
+function lineHolding(doc: LayoutDocument, word: LayoutWord | undefined): number {
+  return word ? doc.lines.findIndex((l) => l.words.includes(word)) : -1;
+}
+
+/** Roles printed without a label (a shop's name and address head the slip): no guard. */
+const UNLABELLED_ROLES = new Set(['vendor', 'address', 'boolean']);
+/** Words that leave a date generic: the one date a receipt or invoice prints, often labelled just "Date". */
+const GENERIC_DATE_WORDS = new Set(['date', 'day', 'when', 'dated', 'transaction', 'purchase', 'receipt', 'invoice', 'bill', 'sale', 'issue', 'document', 'of', 'the']);
+
+/**
+ * The absent-field guard. A small model asked for a field a document does not have (an IBAN on a till receipt)
+ * tends to copy some text that is there. So a value the layout pass did not also find needs a label of the field
+ * (its name, the instruction's quoted label, the role's usual words: "total", "tel", ...) on the value's line or
+ * the line above it. Vendors and addresses are exempt (UNLABELLED_ROLES), and so is a generic date (it must parse
+ * as a date); a qualified date (`due_date`, `date_of_birth`) needs its own label. Returns the label's match
+ * score (0..1; 0 for an exempt field), or null when no label is near.
+ */
+function labelNear(field: Field, doc: LayoutDocument, lines: readonly number[]): number | null {
+  const role = roleOf(field);
+  if (UNLABELLED_ROLES.has(role)) return 0;
+  if (role === 'date' && nameWords(field.name).every((w) => GENERIC_DATE_WORDS.has(w))) return 0;
+  const phrases = [...labelPhrases(field), ...(role === 'identifier' || role === 'date' ? [] : roleLabels(role))];
+  let best: number | null = null;
+  for (const i of new Set(lines.flatMap((l) => [l, l - 1])))
+    if (i >= 0 && i < doc.lines.length) {
+      const hit = findLabel(tokensOf(doc.lines[i].words), phrases);
+      if (hit && (best === null || hit.score > best)) best = hit.score;
+    }
+  return best;
+}
+
+type Spec = {
+  name: string;
+  type: PrimitiveType;
+  inferenceType: 'explicit' | 'inferred';
+  isoDate: boolean;
+  /** the leaf field itself, when the absent-field guard applies (not table cells or list items) */
+  field?: Field;
+};
+
 /** One value of the answer, grounded. `layout` is the layout pass's reading of the same field, if any. */
 function readValue(
-  spec: { name: string; type: PrimitiveType; inferenceType: 'explicit' | 'inferred'; isoDate: boolean },
+  spec: Spec,
   cell: { line: unknown; value: unknown },
   pointer: string,
   layout: FieldValue | undefined,
@@ -109,6 +151,17 @@ function readValue(
       `the model answered ${JSON.stringify(value)}, which is not in the document${cites ? ` (it cited line ${line}: ${JSON.stringify(ctx.doc.lines[line - 1].text)})` : ''}: refused, not grounded`,
     );
   const words = g?.words ?? (cites ? ctx.doc.lines[line - 1].words : []);
+  const layoutRead = layout?.value !== null && layout?.value !== undefined;
+  let label = 0;
+  if (spec.field && spec.inferenceType === 'explicit' && !layoutRead) {
+    const at = [lineHolding(ctx.doc, words[0]), ...(cites ? [line - 1] : [])].filter((i) => i >= 0);
+    const near = labelNear(spec.field, ctx.doc, at);
+    if (near === null)
+      return empty(
+        `the model answered ${JSON.stringify(value)}${at.length ? ` (line ${at[0] + 1}: ${JSON.stringify(ctx.doc.lines[at[0]].text)})` : ''}, but no label of "${spec.name}" is on that line or the one above and the layout pass did not find the field: not accepted (a model asked for a field the document lacks copies other text)`,
+      );
+    label = near;
+  }
   const probability = ctx.answer.probabilities?.get(`${pointer}/value`) ?? ctx.answer.probabilities?.get(pointer);
   return {
     ...base,
@@ -118,11 +171,11 @@ function readValue(
     grounded: Boolean(g),
     features: {
       ocr: mean(words),
-      label: g?.score ?? 0,
+      label: Math.max(label, g?.score ?? 0),
       position: atLine ? 1 : anywhere ? 0.5 : 0,
       parse: 1,
       rule: 0,
-      agreement: layout?.value !== null && layout?.value !== undefined ? agreementOf(layout.value, value) : 0,
+      agreement: layoutRead && layout?.value != null ? agreementOf(layout.value, value) : 0,
       ...(probability !== undefined ? { model: probability } : {}),
       source: 'model',
     },
@@ -130,7 +183,7 @@ function readValue(
   };
 }
 
-const specOf = (f: LeafField | ListField) => ({
+const specOf = (f: LeafField | ListField): Spec => ({
   name: f.name,
   type: f.kind === 'leaf' ? f.type : f.itemType,
   inferenceType: f.inferenceType,
@@ -184,7 +237,7 @@ function readFields(
       case 'leaf': {
         const cell = obj(a[f.name]);
         return readValue(
-          specOf(f),
+          { ...specOf(f), field: f },
           { line: cell.line, value: cell.value },
           at,
           before?.kind === 'value' ? before : undefined,

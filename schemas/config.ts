@@ -78,7 +78,7 @@ export type QuarryConfig = z.infer<typeof QuarryConfig>;
 export const configVariables = listVariables(QuarryConfig);
 /** Every QUARRY_* name something reads: the configuration's and the scripts' own. */
 export const knownVariables: readonly string[] = [
-  ...configVariables.map((v) => v.env),
+  ...configVariables.flatMap((v) => (v.fallback ? [v.env, v.fallback] : [v.env])),
   ...scriptVariables.map((v) => v.env),
 ];
 
@@ -109,7 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QuarryConfig {
   const problems = parsed.error.issues.map((issue) => {
     const v = configVariables.find((c) => c.path.every((k, i) => issue.path[i] === k));
     if (!v || issue.code === 'custom') return issue.message;
-    return `${v.env}${v.secret ? '' : `=${JSON.stringify(raw(v))}`}: ${issue.message}`;
+    const named = read(env, v.env) === undefined && v.fallback ? v.fallback : v.env;
+    return `${named}${v.secret ? '' : `=${JSON.stringify(raw(v))}`}: ${issue.message}`;
   });
   throw new ConfigError([...new Set(problems)]);
 }

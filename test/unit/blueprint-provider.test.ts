@@ -1,14 +1,23 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { parseJsonAnswer } from '../../engines/language/openai-compatible.ts';
 import { loadConfig } from '../../schemas/config.ts';
 
 /** the provider a process with this environment gets (an incomplete one fails at start-up, in loadConfig) */
-const providerFor = (env: NodeJS.ProcessEnv) => configuredProvider(loadConfig(env).generative);
+const providerFor = (env: NodeJS.ProcessEnv, root?: string) => configuredProvider(loadConfig(env).generative, root);
 
 describe('generative provider configuration (pure parts; no model server is available offline)', () => {
-  it('defaults to no provider and explains a missing URL', () => {
-    expect(providerFor({})).toBeNull();
+  it('defaults to the embedded model when setup installed it, else to none, and explains a missing URL', () => {
+    const noModel = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-no-model-'));
+    expect(providerFor({}, noModel)).toBeNull();
+    expect(providerFor({ QUARRY_GENERATIVE: 'auto', QUARRY_GGUF_PATH: path.join(noModel, 'none.gguf') })).toBeNull();
+    const installed = path.join(noModel, 'installed.gguf');
+    fs.writeFileSync(installed, '');
+    expect(providerFor({ QUARRY_GGUF_PATH: installed })?.name).toBe('embedded:installed');
+    fs.rmSync(noModel, { recursive: true });
     expect(() => providerFor({ QUARRY_GENERATIVE_PROVIDER: 'openai-compatible' })).toThrow(
       /QUARRY_GENERATIVE_URL/,
     );
@@ -20,7 +29,7 @@ describe('generative provider configuration (pure parts; no model server is avai
       })?.name,
     ).toBe('openai-compatible:llama3.2');
     expect(() => providerFor({ QUARRY_GENERATIVE_PROVIDER: 'magic' })).toThrow(
-      /QUARRY_GENERATIVE_PROVIDER="magic": expected one of off, embedded, openai-compatible, bedrock, llama-cpp/,
+      /QUARRY_GENERATIVE_PROVIDER="magic": expected one of auto, off, embedded, openai-compatible, bedrock, llama-cpp/,
     );
   });
   it('turns off with `off` (or `none`) and selects the embedded model with `embedded`, loading nothing yet', () => {

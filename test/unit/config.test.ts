@@ -57,7 +57,7 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
       images: { ocrPsm: 3 },
       audio: { chunkMs: 180_000, asr: { language: 'en', threads: 2, beamSize: 1 } },
       video: { maxMs: 240 * 60_000, maxBytes: 10_240 * 1024 * 1024 },
-      generative: { provider: 'off', threads: 2 },
+      generative: { provider: 'auto', threads: 2 },
       worker: { queues: 'all', slots: {}, providerRps: 5, logLevel: 'WARN' },
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', tesseract: 'tesseract', soffice: 'soffice' },
       cli: { endpoint: 'http://127.0.0.1:8080', temporalPort: 7233, uiPort: 8233 },
@@ -152,14 +152,23 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
 
   it('checks at start-up that the generative provider has what it needs, and keeps its aliases', () => {
     expect(problemsOf({ QUARRY_GENERATIVE_PROVIDER: 'ollama' })).toEqual([
-      'QUARRY_GENERATIVE_PROVIDER=openai-compatible needs QUARRY_GENERATIVE_URL (e.g. http://127.0.0.1:11434/v1)',
+      'QUARRY_GENERATIVE=openai-compatible needs QUARRY_GENERATIVE_URL (e.g. http://127.0.0.1:11434/v1)',
     ]);
     expect(problemsOf({ QUARRY_GENERATIVE_PROVIDER: 'bedrock' })[0]).toMatch(/needs QUARRY_GENERATIVE_MODEL/);
     expect(problemsOf({ QUARRY_GENERATIVE_PROVIDER: 'node-llama-cpp' })[0]).toMatch(/llama-cpp needs QUARRY_GGUF_PATH/);
     expect(
       loadConfig({ QUARRY_GENERATIVE_PROVIDER: 'Bedrock-Converse', QUARRY_GENERATIVE_MODEL: 'm' }).generative.provider,
     ).toBe('bedrock');
-    expect(loadConfig({ QUARRY_GENERATIVE_PROVIDER: '' }).generative.provider).toBe('off');
+    expect(loadConfig({ QUARRY_GENERATIVE_PROVIDER: '' }).generative.provider).toBe('auto');
+    expect(loadConfig({}).generative.provider).toBe('auto');
+  });
+
+  it('reads QUARRY_GENERATIVE first and the older QUARRY_GENERATIVE_PROVIDER when it is unset, naming the one set', () => {
+    expect(loadConfig({ QUARRY_GENERATIVE: 'off', QUARRY_GENERATIVE_PROVIDER: 'embedded' }).generative.provider).toBe('off');
+    expect(loadConfig({ QUARRY_GENERATIVE_PROVIDER: 'none' }).generative.provider).toBe('off');
+    expect(problemsOf({ QUARRY_GENERATIVE_PROVIDER: 'magic' })[0]).toMatch(/^QUARRY_GENERATIVE_PROVIDER="magic": expected one of/);
+    expect(problemsOf({ QUARRY_GENERATIVE: 'magic' })[0]).toMatch(/^QUARRY_GENERATIVE="magic": expected one of auto, off/);
+    expect(knownVariables).toContain('QUARRY_GENERATIVE_PROVIDER');
   });
 
   it('declares each variable once', () => {
