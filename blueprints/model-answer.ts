@@ -73,7 +73,22 @@ function lineHolding(doc: LayoutDocument, word: LayoutWord | undefined): number 
 /** Roles printed without a label (a shop's name and address head the slip): no guard. */
 const UNLABELLED_ROLES = new Set(['vendor', 'address', 'boolean']);
 /** Words that leave a date generic: the one date a receipt or invoice prints, often labelled just "Date". */
-const GENERIC_DATE_WORDS = new Set(['date', 'day', 'when', 'dated', 'transaction', 'purchase', 'receipt', 'invoice', 'bill', 'sale', 'issue', 'document', 'of', 'the']);
+const GENERIC_DATE_WORDS = new Set([
+  'date',
+  'day',
+  'when',
+  'dated',
+  'transaction',
+  'purchase',
+  'receipt',
+  'invoice',
+  'bill',
+  'sale',
+  'issue',
+  'document',
+  'of',
+  'the',
+]);
 
 /**
  * The absent-field guard. A small model asked for a field a document does not have (an IBAN on a till receipt)
@@ -133,7 +148,9 @@ function readValue(
   const value = typed(cell.value, spec.type, spec.isoDate, ctx.monthFirst);
   if (value === null) {
     if (cell.value !== null && cell.value !== undefined)
-      return empty(`the model answered ${JSON.stringify(cell.value)}, which is not a ${spec.isoDate ? 'date' : spec.type}`);
+      return empty(
+        `the model answered ${JSON.stringify(cell.value)}, which is not a ${spec.isoDate ? 'date' : spec.type}`,
+      );
     const had =
       layout?.value !== null && layout?.value !== undefined
         ? ` (a layout pass had read ${JSON.stringify(layout.raw ?? layout.value)})`

@@ -22,7 +22,10 @@ import type { GenerativeProvider } from './provider.ts';
 /** The provider QuarryConfig `generative` names (validated at start-up: each kind's required variable is set). */
 export function configuredProvider(g: QuarryConfig['generative'], root = process.cwd()): GenerativeProvider | null {
   if (g.provider === 'off') return null;
-  if (g.provider === 'auto') return existsSync(g.ggufPath ?? path.join(root, DEFAULT_MODEL_PATH)) ? configuredProvider({ ...g, provider: 'embedded' }, root) : null;
+  if (g.provider === 'auto')
+    return existsSync(g.ggufPath ?? path.join(root, DEFAULT_MODEL_PATH))
+      ? configuredProvider({ ...g, provider: 'embedded' }, root)
+      : null;
   if (g.provider === 'embedded')
     return new EmbeddedProvider({ modelPath: g.ggufPath ?? path.join(root, DEFAULT_MODEL_PATH), threads: g.threads });
   if (g.provider === 'openai-compatible') {
