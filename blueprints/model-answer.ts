@@ -70,8 +70,11 @@ function lineHolding(doc: LayoutDocument, word: LayoutWord | undefined): number 
   return word ? doc.lines.findIndex((l) => l.words.includes(word)) : -1;
 }
 
-/** Roles printed without a label (a shop's name and address head the slip): no guard. */
-const UNLABELLED_ROLES = new Set(['vendor', 'address', 'boolean']);
+/**
+ * Fields printed without a label, where the guard does not apply: a shop's name and address head the slip, and a
+ * free-text field of no known role ("what the agreement is about") is where following the instruction matters.
+ */
+const UNLABELLED_ROLES = new Set(['vendor', 'address', 'boolean', 'text']);
 /** Words that leave a date generic: the one date a receipt or invoice prints, often labelled just "Date". */
 const GENERIC_DATE_WORDS = new Set([
   'date',
@@ -94,7 +97,7 @@ const GENERIC_DATE_WORDS = new Set([
  * The absent-field guard. A small model asked for a field a document does not have (an IBAN on a till receipt)
  * tends to copy some text that is there. So a value the layout pass did not also find needs a label of the field
  * (its name, the instruction's quoted label, the role's usual words: "total", "tel", ...) on the value's line or
- * the line above it. Vendors and addresses are exempt (UNLABELLED_ROLES), and so is a generic date (it must parse
+ * the line above it. Vendors, addresses and free text are exempt (UNLABELLED_ROLES), and so is a generic date (it must parse
  * as a date); a qualified date (`due_date`, `date_of_birth`) needs its own label. Returns the label's match
  * score (0..1; 0 for an exempt field), or null when no label is near.
  */

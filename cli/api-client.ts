@@ -39,6 +39,16 @@ export class ApiClient {
     return this.parse<T>(res);
   }
 
+  /** A control-plane operation (restJson1), e.g. `control('PUT', '/blueprints', { blueprintName, type, schema })`. */
+  async control<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathAndQuery: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.endpoint}${pathAndQuery}`, {
+      method,
+      headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return this.parse<T>(res);
+  }
+
   async get<T>(pathAndQuery: string): Promise<T> {
     return this.parse<T>(await fetch(`${this.endpoint}${pathAndQuery}`, { headers: this.headers() }));
   }

@@ -111,9 +111,42 @@ program
     out(formatTable(['job', 'status', 'modality', 'started'], r.jobs.map((j) => [jobIdOf(j.invocationArn), j.status, j.modality ?? '-', j.startTime ?? ''])), r);
   });
 
+/** The demo's second job: samples/sample.png as a document, with a blueprint in a user's words (cli/demo-model.ts). */
+async function demoModelReading(api: ApiClient, samples: string, outDir: string, region: string) {
+  const { DEMO_BLUEPRINT, modelReport } = await import('./demo-model.ts');
+  const blueprintName = 'quarry-demo-letter';
+  let arn: string;
+  try {
+    const r = await api.control<{ blueprint: { blueprintArn: string } }>('PUT', '/blueprints', {
+      blueprintName,
+      type: 'DOCUMENT',
+      schema: JSON.stringify(DEMO_BLUEPRINT),
+    });
+    arn = r.blueprint.blueprintArn;
+  } catch (e) {
+    // a second demo on the same QUARRY_HOME: the blueprint is there already
+    if (!(e instanceof QuarryApiError) || e.type !== 'ConflictException') throw e;
+    const list = await api.control<{ blueprints: { blueprintArn: string; blueprintName: string }[] }>('POST', '/blueprints', {});
+    arn = list.blueprints.find((b) => b.blueprintName === blueprintName)!.blueprintArn;
+  }
+  console.error(`[demo] reading samples/sample.png as a document with the blueprint "${DEMO_BLUEPRINT.class}" (generative: ${config.generative.provider})`);
+  const { invocationArn } = await api.runtime<{ invocationArn: string }>(
+    'InvokeDataAutomationAsync',
+    invokeBody(path.join(samples, 'sample.png'), { out: path.join(outDir, 'model-reading'), as: 'document', blueprint: [arn] }, region),
+  );
+  const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
+  const asset = (await summarize(detail)).metadata?.output_metadata[0];
+  const segment = asset?.segment_metadata[0];
+  if (detail.status !== 'Success' || !segment?.custom_output_path)
+    return { ok: false, text: `model reading: ${detail.status} ${asset?.error_message ?? detail.errorMessage ?? ''}` };
+  const readJson = async (p: string) => JSON.parse(await fs.readFile(p.startsWith('file:') ? new URL(p) : p, 'utf8'));
+  const text = modelReport(await readJson(segment.standard_output_path), await readJson(segment.custom_output_path));
+  return { ok: true, text: `samples/sample.png read as a document:\n${text}` };
+}
+
 program
   .command('demo')
-  .description('start everything, process every file in samples/, print a summary, exit 0')
+  .description('start everything, process every file in samples/, print a summary, then read one sample with the generative model (summary + a blueprint in plain words), exit 0')
   .action(async () => {
     const samples = path.resolve('samples');
     const files = (await fs.readdir(samples)).filter((f) => !f.startsWith('.') && f !== 'README.md');
@@ -131,7 +164,9 @@ program
       const summary = await summarize(detail);
       out(`\n${summary.text}\n\nstatus: ${detail.status}`, { invocationArn, ...detail, assets: summary.metadata?.output_metadata });
       const failed = summary.metadata?.output_metadata.filter((a) => a.asset_processing_status !== 'Success') ?? [];
-      process.exitCode = detail.status === 'Success' && failed.length === 0 ? 0 : 1;
+      const read = await demoModelReading(api, samples, outDir, stack.config.region);
+      if (!g().json) console.log(`\n${read.text}`);
+      process.exitCode = detail.status === 'Success' && failed.length === 0 && read.ok ? 0 : 1;
     } finally {
       await stack.stop();
     }

@@ -36,6 +36,8 @@ export const standardOutputAssetsUri = (assetOutput: string, segment = 0) =>
   joinUri(standardOutputDir(assetOutput, segment), 'assets');
 /** Every word of a document with its box, for custom output, whatever granularity its standard output has. */
 export const blueprintLayoutUri = (assetOutput: string) => joinUri(assetOutput, '.quarry', 'layout.json');
+/** the sentences the generative queue phrases a document's summary from (written by the document writer, then removed) */
+export const summarySourceUri = (assetOutput: string) => joinUri(assetOutput, '.quarry', 'summary-source.json');
 export const customOutputUri = (assetOutput: string, segment: number) =>
   joinUri(assetOutput, 'custom_output', segment, 'result.json');
 

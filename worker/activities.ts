@@ -5,6 +5,7 @@ import { createNotifyActivities } from '../activities/notify/notify-activities.t
 import { createImageActivities } from '../activities/image/image-activities.ts';
 import { createJobActivities } from '../activities/job/job-activities.ts';
 import { createCustomOutputActivities } from '../activities/custom-output/custom-output-activities.ts';
+import { createSummaryActivities } from '../activities/summary/summary-activities.ts';
 import { createVideoActivities } from '../activities/video/video-activities.ts';
 import { resolveOldJobBlueprints } from '../control-plane/resolve-old-job.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
@@ -18,6 +19,6 @@ export function activitiesByQueue(deps: ActivityDeps): Record<TaskQueueName, obj
     [TaskQueue.image]: createImageActivities(deps),
     [TaskQueue.audio]: createAudioActivities(deps),
     [TaskQueue.video]: createVideoActivities(deps),
-    [TaskQueue.generative]: customOutput,
+    [TaskQueue.generative]: { ...customOutput, ...createSummaryActivities(deps) },
   };
 }

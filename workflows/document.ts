@@ -1,10 +1,12 @@
 import {
   type ActivityOptions,
   ActivityCancellationType,
+  isCancellation,
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/document/document-activities.ts';
+import type { SummaryActivities } from '../activities/summary/summary-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { standardOutputAssetsUri } from '../schemas/output-location.ts';
@@ -32,6 +34,14 @@ const pageGroups = (pages: number, untilStopped: boolean) =>
     ...(untilStopped ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
   });
 
+/** The model phrases a document's summary on the generative queue (its slots, its rate limit, its model). */
+const summaries = proxyActivities<SummaryActivities>({
+  taskQueue: TaskQueue.generative,
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
+});
+
 /**
  * DOCUMENT: probe + limits (+ DOCX → PDF) → page groups in parallel (a sliding window of groups in flight;
  * each group heartbeats per page) → one streamed result.json. Only URIs and small numbers cross the workflow.
@@ -39,6 +49,8 @@ const pageGroups = (pages: number, untilStopped: boolean) =>
 export async function documentPipeline(input: PipelineInput): Promise<PipelineResult> {
   // runs started before this patch replay without the cleanup on failure and with fire-and-forget cancels
   const cleansOnFailure = patched('document-clean-work-on-failure');
+  // runs started before this patch had the document worker call the model for the summary itself
+  const deferSummary = patched('document-summary-on-generative-queue');
   const prepare = proxyActivities<DocumentActivities>(options(budgets.prepareDocument(input.asset.bytes), 3));
   const plan = await prepare.prepareDocument(input);
   const output = proxyActivities<DocumentActivities>(options(budgets.documentOutput(plan.pageCount), 3));
@@ -59,11 +71,20 @@ export async function documentPipeline(input: PipelineInput): Promise<PipelineRe
       await stoppingAllOnFailure(
         async (track) => {
           await extract(track);
-          return output.writeDocumentOutput({ input, plan });
+          return output.writeDocumentOutput({ input, plan, ...(deferSummary ? { deferSummary } : {}) });
         },
         () => prepare.cleanDocumentWork({ workUri: plan.workUri }),
       )
-    : await extract(() => undefined).then(() => output.writeDocumentOutput({ input, plan }));
+    : await extract(() => undefined).then(() =>
+        output.writeDocumentOutput({ input, plan, ...(deferSummary ? { deferSummary } : {}) }),
+      );
+  if (out.summarySourceUri)
+    // the extractive summary is written already: a generative queue that keeps failing leaves it, not the asset
+    await summaries
+      .phraseDocumentSummary({ standardOutputUri: out.uri, summarySourceUri: out.summarySourceUri })
+      .catch((e) => {
+        if (isCancellation(e)) throw e;
+      });
   await prepare.cleanDocumentWork({ workUri: plan.workUri });
   return {
     semanticModality: 'DOCUMENT',

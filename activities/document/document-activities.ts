@@ -31,6 +31,7 @@ import {
   joinUri,
   standardOutputAssetsUri,
   standardOutputUri,
+  summarySourceUri,
   workAreaUri,
 } from '../../schemas/output-location.ts';
 import type { PipelineInput } from '../../schemas/pipeline.ts';
@@ -195,11 +196,18 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     return { pages: req.last - req.first + 1, ocrPages: ocrBefore, resumedAt: startAt };
   }
 
+  /**
+   * `deferSummary` (workflows since the generative queue writes summaries): when a generative provider is
+   * configured, the model's summary is left to `phraseDocumentSummary` on `quarry-generative`; the sentences it
+   * phrases from are written to `summarySourceUri`, which the result names.
+   */
   async function writeDocumentOutput(args: {
     input: PipelineInput;
     plan: DocumentPlan;
-  }): Promise<{ uri: string; stats: Record<string, number> }> {
+    deferSummary?: boolean;
+  }): Promise<{ uri: string; stats: Record<string, number>; summarySourceUri?: string }> {
     const { input, plan } = args;
+    const provider = deps.provider ?? configuredProvider(config.generative) ?? undefined;
     const options = documentOptions(input.standardOutputConfiguration.document, input.sync);
     const figureCrops = new Map<number, (string | undefined)[]>();
     async function* pages(): AsyncIterable<PageLayout> {
@@ -214,13 +222,14 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       }
     }
     const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
-    const { file, layoutFile, stats, cleanup } = await writeDocumentResult(pages(), {
+    const { file, layoutFile, summarySource, stats, cleanup } = await writeDocumentResult(pages(), {
       assetId: String(input.assetIndex),
       fileType: plan.fileType,
       s3: s3 ? { bucket: s3[1], key: s3[2] } : undefined,
       pageCount: plan.pageCount,
       options,
-      provider: deps.provider ?? configuredProvider(config.generative) ?? undefined,
+      provider,
+      deferSummary: Boolean(args.deferSummary && provider),
       figureCrops,
       layoutForBlueprints: input.blueprints.length > 0 || Boolean(input.projectArn),
       saveAsset: options.additionalFiles
@@ -233,7 +242,10 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       await storage.write(uri, createReadStream(file), 'application/json');
       if (layoutFile)
         await storage.write(blueprintLayoutUri(input.assetOutputUri), createReadStream(layoutFile), 'application/json');
-      return { uri, stats };
+      if (!summarySource) return { uri, stats };
+      const sourceUri = summarySourceUri(input.assetOutputUri);
+      await storage.writeJson(sourceUri, { sentences: summarySource });
+      return { uri, stats, summarySourceUri: sourceUri };
     } finally {
       await cleanup();
     }

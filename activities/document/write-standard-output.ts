@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../engines/language/extractive-summary.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
-import { refusalOf } from '../../engines/language/supported-by-source.ts';
+import { type PhrasedSummary, phraseDocumentSummary } from '../../engines/language/document-summary.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
 import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
@@ -44,6 +44,11 @@ export interface ResultContext {
   /** writes an extra asset file (per-page .md/.txt, table CSVs) and returns its URI */
   saveAsset?: (name: string, body: string, contentType: string) => Promise<string>;
   provider?: GenerativeProvider;
+  /**
+   * leave the model's summary to the generative queue: the extractive fields are written, and the sentences the
+   * model is to phrase from are returned as `summarySource`
+   */
+  deferSummary?: boolean;
   /** figure crop URIs by page index */
   figureCrops: Map<number, (string | undefined)[]>;
   /**
@@ -82,7 +87,14 @@ class JsonLines<T> {
 export async function writeDocumentResult(
   pages: AsyncIterable<PageLayout>,
   ctx: ResultContext,
-): Promise<{ file: string; layoutFile?: string; stats: Record<string, number>; cleanup: () => Promise<void> }> {
+): Promise<{
+  file: string;
+  layoutFile?: string;
+  /** with `deferSummary`: the sentences the model is to phrase the summary from */
+  summarySource?: string[];
+  stats: Record<string, number>;
+  cleanup: () => Promise<void>;
+}> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docout-'));
   const o = ctx.options;
   const elementsOut = new JsonLines<DocumentElement>(path.join(dir, 'elements'));
@@ -306,6 +318,7 @@ export async function writeDocumentResult(
   await Promise.all([elementsOut.close(), linesOut.close(), wordsOut.close(), pagesOut.close(), layoutOut.close()]);
 
   const document: Partial<DocumentStandardOutput['document']> = {};
+  let summarySource: string[] | undefined;
   if (o.granularity.has('DOCUMENT')) document.representation = joinRepresentations(docReps, o.formats);
   if (o.generative) {
     // candidates spread evenly over the document so a 1,500-page file ranks in bounded time
@@ -319,40 +332,12 @@ export async function writeDocumentResult(
       method: SUMMARY_METHOD,
       sentences: sum.picks.map((p) => ({ element_id: String(p.ref), score: round(p.score) })),
     };
-    if (ctx.provider && cands.length) {
+    if (ctx.deferSummary) summarySource = cands.map((c) => c.text);
+    else if (ctx.provider && cands.length) {
       // a configured model writes both fields from the document's own top-ranked text; on failure the
       // extractive fields stay, and the reason is recorded
-      try {
-        const source = summarize(cands, { maxWords: 1500 }).text;
-        const res = await ctx.provider.generate({
-          system: 'You summarise documents. Use only facts stated in the text. Never add information.',
-          prompt: `Text of the document (its most central sentences):\n\n${source}\n\nReturn JSON with "description" (at most 10 words) and "summary" (at most 250 words).`,
-          jsonSchema: {
-            type: 'object',
-            properties: { description: { type: 'string' }, summary: { type: 'string' } },
-            required: ['description', 'summary'],
-          },
-          maxTokens: 600,
-          temperature: 0,
-        });
-        const j = (res.json ?? JSON.parse(res.text)) as { description?: string; summary?: string };
-        if (j.description && j.summary) {
-          const description = j.description.split(/\s+/).slice(0, 10).join(' ');
-          const summary = j.summary.split(/\s+/).slice(0, 250).join(' ');
-          // evidence-bound: every number and proper name the model wrote must be in the document's text
-          const refused = refusalOf(`${description}. ${summary}`, cands.map((c) => c.text).join('\n'));
-          if (refused) (document.generative_source as Record<string, unknown>).provider_refused = refused;
-          else {
-            document.description = description;
-            document.summary = summary;
-            document.generative_source = { method: `provider:${ctx.provider.name}`, sentences: [] };
-          }
-        }
-      } catch (e) {
-        (document.generative_source as Record<string, unknown> | undefined)!.provider_error = String(
-          (e as Error).message,
-        ).slice(0, 200);
-      }
+      const phrased = await phraseDocumentSummary(ctx.provider, cands.map((c) => c.text));
+      applyPhrasedSummary(document, phrased);
     }
   }
   document.statistics = totals;
@@ -402,6 +387,7 @@ export async function writeDocumentResult(
   return {
     file,
     layoutFile,
+    ...(summarySource?.length ? { summarySource } : {}),
     stats: {
       pages: ctx.pageCount,
       ocr_pages: ocrPages,
@@ -415,3 +401,14 @@ export async function writeDocumentResult(
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/** The model's summary into a standard output's `document` (or why the extractive one stays). */
+export function applyPhrasedSummary(document: Partial<DocumentStandardOutput['document']>, phrased: PhrasedSummary) {
+  const source = document.generative_source ?? { method: SUMMARY_METHOD, sentences: [] };
+  if (phrased.kind === 'phrased') {
+    document.description = phrased.description;
+    document.summary = phrased.summary;
+    document.generative_source = { method: phrased.method, sentences: [] };
+  } else if (phrased.kind === 'refused') document.generative_source = { ...source, provider_refused: phrased.refused };
+  else document.generative_source = { ...source, provider_error: phrased.error };
+}

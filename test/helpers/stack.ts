@@ -58,6 +58,8 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
     QUARRY_DEV: '1',
     QUARRY_API_PORT: '0',
     QUARRY_LOG_LEVEL: 'ERROR',
+    // the embedded model (the default when installed) is opted into by the tests that measure it
+    QUARRY_GENERATIVE: 'off',
     ...opts.env,
   });
   installRuntime(config.worker.logLevel);

@@ -58,7 +58,7 @@ function standardOutput(texts: string[]) {
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-shape-'));
-  const config = loadConfig({ QUARRY_HOME: home, QUARRY_ALLOWED_ROOTS: home });
+  const config = loadConfig({ QUARRY_HOME: home, QUARRY_ALLOWED_ROOTS: home, QUARRY_GENERATIVE: 'off' });
   deps = { config, storage: openStorage(config), client: undefined as unknown as ActivityDeps['client'] };
 });
 afterAll(async () => {

@@ -1,4 +1,12 @@
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { createSummaryActivities, rewriteDocumentLine } from '../../activities/summary/summary-activities.ts';
+import { FileStorage } from '../../engines/storage/file-storage.ts';
+import { StorageRouter } from '../../engines/storage/open-storage.ts';
+import { loadConfig } from '../../schemas/config.ts';
 import { describe, expect, it } from 'vitest';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { PageLayout } from '../../engines/layout/page-layout.ts';
@@ -61,5 +69,77 @@ describe('generative fields', () => {
     const r = await result(provider);
     expect(r.document.description).toBe('Pier repair plan');
     expect(r.document.generative_source?.method).toBe('provider:fake:model');
+  });
+});
+
+describe('the summary on the generative queue', () => {
+  const phrasing = (summary: string): GenerativeProvider => ({
+    name: 'fake:model',
+    async generate() {
+      return { text: '', json: { description: 'Pier repair plan', summary }, model: 'fake' };
+    },
+  });
+
+  async function deferred(provider: GenerativeProvider) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-summary-'));
+    const out = await writeDocumentResult(pages(), {
+      assetId: '0',
+      fileType: 'PDF',
+      pageCount: 1,
+      options: documentOptions(undefined),
+      figureCrops: new Map(),
+      provider,
+      deferSummary: true,
+    });
+    const resultFile = path.join(dir, 'result.json');
+    await fs.copyFile(out.file, resultFile);
+    await out.cleanup();
+    const sourceFile = path.join(dir, 'summary-source.json');
+    await fs.writeFile(sourceFile, JSON.stringify({ sentences: out.summarySource }));
+    const before = DocumentStandardOutput.parse(JSON.parse(await fs.readFile(resultFile, 'utf8')));
+    const storage = new StorageRouter(new FileStorage([dir]), new FileStorage([]));
+    const { phraseDocumentSummary } = createSummaryActivities({
+      config: loadConfig({}),
+      storage,
+      client: {} as Client,
+      provider,
+    });
+    const r = await phraseDocumentSummary({
+      standardOutputUri: pathToFileURL(resultFile).href,
+      summarySourceUri: pathToFileURL(sourceFile).href,
+    });
+    const after = DocumentStandardOutput.parse(JSON.parse(await fs.readFile(resultFile, 'utf8')));
+    const sourceLeft = await fs.stat(sourceFile).then(() => true, () => false);
+    await fs.rm(dir, { recursive: true });
+    return { out, before, after, method: r.method, sourceLeft };
+  }
+
+  it('the writer leaves the extractive summary and the sentences; the generative activity phrases and rewrites it', async () => {
+    const { out, before, after, method, sourceLeft } = await deferred(phrasing('The northern pier is repaired before winter.'));
+    expect(out.summarySource).toContain('The northern pier repairs cost four thousand euros.');
+    expect(before.document.generative_source?.method).toMatch(/^extractive:textrank/);
+    expect(after.document.summary).toBe('The northern pier is repaired before winter.');
+    expect(after.document.generative_source?.method).toBe('provider:fake:model');
+    expect(method).toBe('provider:fake:model');
+    // the rest of the output is untouched
+    expect(after.elements).toEqual(before.elements);
+    expect(after.metadata).toEqual(before.metadata);
+    expect(sourceLeft).toBe(false);
+  });
+
+  it('a summary naming what the document does not say is refused; the extractive one stays and says why', async () => {
+    const { before, after } = await deferred(phrasing('Mayor Jansen pays 9,000 euros for the pier.'));
+    expect(after.document.summary).toBe(before.document.summary);
+    expect(after.document.generative_source?.provider_refused).toMatch(/9,000|Jansen/);
+  });
+
+  it('rewrites only the document line, whichever line ends the file', () => {
+    const line = '"document":{"summary":"a","statistics":{"word_count":1}}';
+    const set = (d: { summary?: string }) => {
+      d.summary = 'b – ü';
+    };
+    expect(rewriteDocumentLine(`${line},`, set)).toBe('"document":{"summary":"b – ü","statistics":{"word_count":1}},');
+    expect(rewriteDocumentLine(`${line}}`, set)).toBe('"document":{"summary":"b – ü","statistics":{"word_count":1}}}');
+    expect(() => rewriteDocumentLine('"pages":[', set)).toThrow(/no "document" line/);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * Summaries the generative model phrases, on `quarry-generative` (its slots, its server-side rate limit, the
+ * worker that holds the model): `phraseDocumentSummary` reads the sentences the document writer left in
+ * `.quarry/summary-source.json`, asks the model (engines/language/document-summary.ts: checked against those
+ * sentences), and rewrites the `document` line of the standard output — the writer puts `metadata` on the first
+ * line and `document` on the second, so the rest of a large result streams through untouched. The extractive
+ * summary stays when the model fails or is refused, and the output says why.
+ */
+import { Transform } from 'node:stream';
+import { z } from 'zod';
+import { configuredProvider } from '../../engines/language/configured.ts';
+import { phraseDocumentSummary as phrase } from '../../engines/language/document-summary.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
+import { activityContext } from '../activity-context.ts';
+import type { ActivityDeps } from '../deps.ts';
+import { applyPhrasedSummary } from '../document/write-standard-output.ts';
+
+const SummarySource = z.object({ sentences: z.array(z.string()) });
+type DocumentPart = Partial<DocumentStandardOutput['document']>;
+
+const PREFIX = '"document":';
+
+/** The standard output's second line (`"document":{…}` and the `,` or `}` after it) with `update` applied. Pure. */
+export function rewriteDocumentLine(line: string, update: (d: DocumentPart) => void): string {
+  if (!line.startsWith(PREFIX)) throw new Error('not a standard output written by Quarry: no "document" line');
+  const document = JSON.parse(line.slice(PREFIX.length, -1)) as DocumentPart;
+  update(document);
+  return `${PREFIX}${JSON.stringify(document)}${line.slice(-1)}`;
+}
+
+/**
+ * Passes a stream through, applying `edit` to its second line (up to 64 MB is held to find it). Lines are found
+ * as bytes: a newline byte never occurs inside a multi-byte UTF-8 character.
+ */
+function editSecondLine(edit: (line: string) => string): Transform {
+  let head = Buffer.alloc(0);
+  let done = false;
+  const emit = (cb: (e?: Error | null, out?: Buffer) => void, first: number, second: number) => {
+    try {
+      const line = edit(head.subarray(first + 1, second).toString('utf8'));
+      cb(null, Buffer.concat([head.subarray(0, first + 1), Buffer.from(line, 'utf8'), head.subarray(second)]));
+    } catch (e) {
+      cb(e as Error);
+    }
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (done) return cb(null, chunk);
+      head = Buffer.concat([head, chunk]);
+      const first = head.indexOf(10);
+      const second = first < 0 ? -1 : head.indexOf(10, first + 1);
+      if (second >= 0) {
+        done = true;
+        return emit(cb, first, second);
+      }
+      if (head.length > 64 * 1_048_576) return cb(new Error('standard output: its document line is too long'));
+      cb();
+    },
+    flush(cb) {
+      if (done) return cb();
+      // the document line ends the file without a newline
+      const first = head.indexOf(10);
+      if (first < 0) return cb(new Error('not a standard output written by Quarry: one line'));
+      emit(cb, first, head.length);
+    },
+  });
+}
+
+export function createSummaryActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
+  const { storage } = deps;
+  async function phraseDocumentSummary(args: {
+    standardOutputUri: string;
+    summarySourceUri: string;
+  }): Promise<{ method: string }> {
+    const provider = deps.provider ?? configuredProvider(deps.config.generative);
+    const { sentences } = SummarySource.parse(await storage.readJson(args.summarySourceUri));
+    let method = 'extractive';
+    if (provider && sentences.length) {
+      const phrased = await phrase(provider, sentences, activityContext()?.cancellationSignal);
+      method = phrased.kind === 'phrased' ? phrased.method : `extractive (${phrased.kind})`;
+      const input = await storage.read(args.standardOutputUri);
+      const edited = input.pipe(
+        editSecondLine((line) => rewriteDocumentLine(line, (d) => applyPhrasedSummary(d, phrased))),
+      );
+      await storage.write(args.standardOutputUri, edited, 'application/json');
+    }
+    await storage.delete(args.summarySourceUri);
+    return { method };
+  }
+  return { phraseDocumentSummary };
+}
+export type SummaryActivities = ReturnType<typeof createSummaryActivities>;
