@@ -39,8 +39,9 @@ export function fieldWords(fields: readonly Field[]): Set<string> {
   return out;
 }
 
+/** Characters the lines take in the prompt: the text and its id (`12: `), and a transcript line's time and speaker. */
 const charsOf = (doc: LayoutDocument, ids: readonly number[]) =>
-  ids.reduce((n, i) => n + doc.lines[i].text.length + 6, 0);
+  ids.reduce((n, i) => n + doc.lines[i].text.length + (doc.lines[i].time ? 28 : 6), 0);
 
 /** Line indices (ascending) whose text fits `maxChars`; all of them when the document is short enough. */
 export function chooseLines(bp: Blueprint, doc: LayoutDocument, maxChars: number): number[] {

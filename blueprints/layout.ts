@@ -2,18 +2,29 @@
  * The view of a document that field extraction works on: words and lines with page (0-based), a normalised
  * bounding box (0..1, top-left origin) and OCR confidence (0..1), plus tables when layout analysis found them.
  * `layoutFromStandardOutput` builds it from the typed standard output (any of text_words / text_lines /
- * elements may be absent, as the request's granularity decides).
+ * elements may be absent, as the request's granularity decides). A recording's transcript is such a view too,
+ * its lines and words carrying their time on the recording (transcript-layout.ts).
  */
+import type { AudioStandardOutput } from '../schemas/audio-output.ts';
 import { type Box, unionBox } from '../schemas/box.ts';
 import type { DocumentStandardOutput } from '../schemas/document-output.ts';
 import type { ImageStandardOutput } from '../schemas/image-output.ts';
 import type { StandardOutput } from '../schemas/standard-output.ts';
+import type { VideoStandardOutput } from '../schemas/video-output.ts';
+import { layoutOfTranscript, segmentsOfAudio, segmentsOfVideo } from './transcript-layout.ts';
 
+/** Where a transcript word or line lies on the recording, in milliseconds from its start. */
+export interface TimeSpan {
+  startMs: number;
+  endMs: number;
+}
 export interface LayoutWord {
   text: string;
   page: number;
   box: Box;
   confidence: number;
+  /** audio/video: when the word was spoken (its evidence; the box is only its place on the transcript's page) */
+  time?: TimeSpan;
 }
 export interface LayoutLine {
   text: string;
@@ -21,6 +32,10 @@ export interface LayoutLine {
   box: Box;
   confidence: number;
   words: LayoutWord[];
+  /** audio/video: the transcript segment's time */
+  time?: TimeSpan;
+  /** audio/video: the segment's speaker label (spk_0 …), when speakers were labelled */
+  speaker?: string;
 }
 export interface LayoutTable {
   page: number;
@@ -35,7 +50,6 @@ export interface LayoutDocument {
   lines: LayoutLine[];
   tables: LayoutTable[];
 }
-
 
 /** Splits a line into words with boxes proportional to character offsets (when OCR gave lines only). */
 export function wordsOfLine(text: string, page: number, box: Box, confidence: number): LayoutWord[] {
@@ -119,8 +133,8 @@ export function lineOf(words: readonly LayoutWord[]): LayoutLine {
 
 /**
  * The layout of a standard output (parsed with schemas/standard-output.ts). Documents: words (or lines, or
- * element text when no finer granularity was asked for) and TABLE elements; images: detected text on page 0.
- * Audio and video carry no page layout: their transcripts are read by the generative path, not here.
+ * element text when no finer granularity was asked for) and TABLE elements; images: detected text on page 0;
+ * audio and video: the transcript, one line a segment, with times (transcript-layout.ts).
  */
 export function layoutFromStandardOutput(output: StandardOutput): LayoutDocument {
   switch (output.metadata.semantic_modality) {
@@ -128,8 +142,10 @@ export function layoutFromStandardOutput(output: StandardOutput): LayoutDocument
       return layoutOfDocument(output as DocumentStandardOutput);
     case 'IMAGE':
       return layoutOfImage(output as ImageStandardOutput);
-    default:
-      return { pageCount: 1, lines: [], tables: [] };
+    case 'AUDIO':
+      return layoutOfTranscript(segmentsOfAudio(output as AudioStandardOutput), output.metadata.duration_millis);
+    case 'VIDEO':
+      return layoutOfTranscript(segmentsOfVideo(output as VideoStandardOutput), output.metadata.duration_millis);
   }
 }
 
@@ -144,7 +160,8 @@ function layoutOfImage(output: ImageStandardOutput): LayoutDocument {
     for (const l of output.image.text_lines ?? []) {
       const box = l.locations[0]?.bounding_box;
       const text = l.text.trim();
-      if (text && box) lines.push({ text, page: 0, box, confidence: l.confidence, words: wordsOfLine(text, 0, box, l.confidence) });
+      if (text && box)
+        lines.push({ text, page: 0, box, confidence: l.confidence, words: wordsOfLine(text, 0, box, l.confidence) });
     }
   return { pageCount: 1, lines, tables: [] };
 }
@@ -188,7 +205,8 @@ function layoutOfDocument(o: DocumentStandardOutput): LayoutDocument {
   for (const e of elements) {
     if (e.type !== 'TABLE') continue;
     const rep = e.representation ?? {};
-    const rows = rep.csv !== undefined ? parseCsv(rep.csv) : rep.markdown !== undefined ? parseMarkdownTable(rep.markdown) : [];
+    const rows =
+      rep.csv !== undefined ? parseCsv(rep.csv) : rep.markdown !== undefined ? parseMarkdownTable(rep.markdown) : [];
     if (rows.length === 0) continue;
     const loc = e.locations?.[0];
     tables.push({ page: loc?.page_index ?? e.page_indices[0], box: loc?.bounding_box, headers: e.headers ?? [], rows });

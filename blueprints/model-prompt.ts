@@ -1,6 +1,7 @@
 /**
  * What the generative model is asked when it reads a blueprint's fields from a document: the document's lines
- * numbered (stable line ids: page markers and `12: text`), the blueprint's fields with their instructions and
+ * numbered (stable line ids: page markers and `12: text`; a recording's transcript segments with their times,
+ * `12 [00:31.2-00:35.0]: text`), the blueprint's fields with their instructions and
  * the layout pass's candidates, and a JSON schema (turned into a grammar) that the answer must follow, built
  * from the blueprint — each value with the number of the line it was read from. Pure.
  */
@@ -15,6 +16,14 @@ export const READING_SYSTEM = [
   'You fill a form from a document. Every document line starts with its line number.',
   'For each field, find the line that holds the value and copy the value exactly as printed there.',
   'Follow each field instruction. If the document does not contain a field, answer null for its line and value: never guess, never make a value up.',
+  'Numbers are plain JSON numbers without currency signs or thousands separators.',
+].join('\n');
+
+/** The same task on a recording: the lines are transcript segments, each with when it was said. */
+export const TRANSCRIPT_READING_SYSTEM = [
+  'You fill a form from the transcript of a recording. Every transcript line starts with its line number and the time it was spoken.',
+  'For each field, find the line where the value is said and copy the value exactly as transcribed there (never the time).',
+  'Follow each field instruction. If the recording does not contain a field, answer null for its line and value: never guess, never make a value up.',
   'Numbers are plain JSON numbers without currency signs or thousands separators.',
 ].join('\n');
 
@@ -101,15 +110,33 @@ export function fieldsToAsk(fields: readonly Field[], nodes: readonly ResultNode
   return out;
 }
 
-/** The document's lines with their ids (1-based, in reading order), pages marked when there are several. */
+/** A time on a recording as a reader writes it: `mm:ss.d`, or `h:mm:ss.d` from an hour on. */
+export function clock(ms: number): string {
+  const tenths = Math.floor(Math.max(0, ms) / 100);
+  const h = Math.floor(tenths / 36_000);
+  const m = Math.floor(tenths / 600) % 60;
+  const sec = `${String(Math.floor(tenths / 10) % 60).padStart(2, '0')}.${tenths % 10}`;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${String(m).padStart(2, '0')}:${sec}`;
+}
+
+/** Whether a layout is a recording's transcript (its lines carry times). */
+export const isTranscript = (doc: LayoutDocument) => doc.lines.some((l) => l.time);
+
+/**
+ * The document's lines with their ids (1-based, in reading order), pages marked when there are several; a
+ * transcript's lines with their times, and their speakers when more than one speaks.
+ */
 export function numberedLines(doc: LayoutDocument, lineIds: readonly number[] = doc.lines.map((_, i) => i)): string {
   const out: string[] = [];
+  const speakers = new Set(doc.lines.map((l) => l.speaker).filter(Boolean)).size > 1;
   let page = -1;
   for (const i of lineIds) {
     const l = doc.lines[i];
     if (doc.pageCount > 1 && l.page !== page) out.push(`--- page ${l.page + 1} ---`);
     page = l.page;
-    out.push(`${i + 1}: ${l.text}`);
+    const when = l.time ? ` [${clock(l.time.startMs)}-${clock(l.time.endMs)}]` : '';
+    const who = speakers && l.speaker ? ` ${l.speaker}` : '';
+    out.push(`${i + 1}${when}${who}: ${l.text}`);
   }
   return out.join('\n');
 }
@@ -176,8 +203,9 @@ export function readingPrompt(
 ): ReadingPrompt {
   const about = [bp.class, bp.description].filter(Boolean).join(': ');
   const asked = fieldsToAsk(bp.fields, nodes);
+  const transcript = isTranscript(doc);
   const prompt = [
-    `Document${about ? ` (expected: ${about})` : ''}:`,
+    `${transcript ? 'Transcript' : 'Document'}${about ? ` (expected: ${about})` : ''}:`,
     '"""',
     numberedLines(doc, lineIds),
     '"""',
@@ -185,5 +213,11 @@ export function readingPrompt(
     'Fields to fill:',
     ...describe(asked, nodes, doc),
   ].join('\n');
-  return { system: READING_SYSTEM, prompt, jsonSchema: answerSchema(asked), lineIds, asked };
+  return {
+    system: transcript ? TRANSCRIPT_READING_SYSTEM : READING_SYSTEM,
+    prompt,
+    jsonSchema: answerSchema(asked),
+    lineIds,
+    asked,
+  };
 }

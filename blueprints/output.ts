@@ -1,7 +1,10 @@
 /**
  * From extracted fields to BDA's custom output (`custom_output/<n>/result.json`): scores every value, refuses
  * to pass off an ungrounded explicit value (success: false, low confidence, a reason), and builds
- * `inference_result` + `explainability_info` (geometry pages 1-based, camelCase `boundingBox`, as BDA).
+ * `inference_result` + `explainability_info` (geometry pages 1-based, camelCase `boundingBox`, as BDA). Audio
+ * and video values carry the time they were spoken instead, in BDA's own words for a time
+ * (`start_timestamp_millis` / `end_timestamp_millis`), and the output has BDA's audio/video shape: `metadata`
+ * with the languages, no document class or page split.
  */
 
 import { type Box, unionBox } from '../schemas/box.ts';
@@ -9,6 +12,7 @@ import { applyCalibration, type CalibrationMap, confidenceOf } from './confidenc
 import type { Blueprint, Field } from './dialect.ts';
 import { allValues, type FieldValue, type ResultNode } from './evidence.ts';
 import { applyRules, type RuleOutcome } from './rules.ts';
+import { timeSpanOf } from './transcript-layout.ts';
 
 /** Highest confidence an explicit value may have when it could not be found in the source words. */
 export const UNGROUNDED_CAP = 0.05;
@@ -50,14 +54,27 @@ export function geometryOf(v: FieldValue): Geometry[] {
     });
 }
 
-function explain(v: FieldValue) {
+/** Where a value was spoken (audio/video): the span of its words on the recording, when it has timed words. */
+export function timeOf(v: FieldValue): { start_timestamp_millis: number; end_timestamp_millis: number } | null {
+  const span = timeSpanOf(v.words);
+  return span ? { start_timestamp_millis: span.startMs, end_timestamp_millis: span.endMs } : null;
+}
+
+/** What a value's evidence is: a place on a page (documents, images) or a time on a recording (audio, video). */
+type EvidenceKind = 'page' | 'time';
+
+function explain(v: FieldValue, evidence: EvidenceKind) {
   const success = v.value !== null && (v.inferenceType === 'inferred' || v.grounded);
   return {
     success,
     confidence: v.confidence,
     value: v.value,
     type: v.type,
-    ...(v.inferenceType === 'explicit' || v.words.length ? { geometry: geometryOf(v) } : {}),
+    ...(evidence === 'time'
+      ? (timeOf(v) ?? {})
+      : v.inferenceType === 'explicit' || v.words.length
+        ? { geometry: geometryOf(v) }
+        : {}),
     ...(v.reason ? { reason: v.reason } : {}),
     // Quarry extra: which engine wrote the value
     engine: v.features.source === 'model' ? 'model' : v.features.source === 'none' ? 'none' : 'layout',
@@ -83,15 +100,15 @@ export function rowConfidence(children: readonly ResultNode[]): number {
   return vs.length ? Math.round((vs.reduce((a, v) => a + v.confidence, 0) / vs.length) * 1e4) / 1e4 : 0;
 }
 
-function explainability(nodes: readonly ResultNode[]): Record<string, Json> {
+function explainability(nodes: readonly ResultNode[], evidence: EvidenceKind): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const n of nodes) {
-    if (n.kind === 'value') out[n.name] = explain(n) as unknown as Json;
-    else if (n.kind === 'list') out[n.name] = n.items.map((i) => explain(i) as unknown as Json);
-    else if (n.kind === 'group') out[n.name] = explainability(n.children);
+    if (n.kind === 'value') out[n.name] = explain(n, evidence) as unknown as Json;
+    else if (n.kind === 'list') out[n.name] = n.items.map((i) => explain(i, evidence) as unknown as Json);
+    else if (n.kind === 'group') out[n.name] = explainability(n.children, evidence);
     else
       out[n.name] = n.rows.map((r) => ({
-        ...explainability(r.children),
+        ...explainability(r.children, evidence),
         // Quarry extra (BDA has no room for it): a confidence per table row, however long the table
         _row_confidence: rowConfidence(r.children),
       }));
@@ -106,6 +123,12 @@ export interface MatchedBlueprint {
   confidence: number;
 }
 
+/** BDA's `metadata` of an audio or video custom output. */
+export interface RecordingMetadata {
+  dominant_asset_language: string;
+  generative_output_language: string;
+}
+
 export function buildCustomOutput(args: {
   matched: MatchedBlueprint;
   blueprint: Blueprint;
@@ -116,18 +139,25 @@ export function buildCustomOutput(args: {
   model?: string;
   /** what the reader wants to know about how the fields were read (e.g. the lines a long document's model saw) */
   note?: string;
+  /** the asset's modality (absent: DOCUMENT); AUDIO and VIDEO values carry times, not page and box */
+  modality?: 'DOCUMENT' | 'IMAGE' | 'AUDIO' | 'VIDEO';
+  /** AUDIO/VIDEO: the languages, when the standard output has them */
+  metadata?: RecordingMetadata;
 }) {
+  const recording = args.modality === 'AUDIO' || args.modality === 'VIDEO';
   return {
+    ...(recording && args.metadata ? { metadata: args.metadata } : {}),
     matched_blueprint: {
       arn: args.matched.arn,
       name: args.matched.name,
       ...(args.matched.version ? { version: args.matched.version } : {}),
       confidence: args.matched.confidence,
     },
-    document_class: { type: args.blueprint.class },
-    split_document: { page_indices: args.pageIndices },
+    ...(recording
+      ? {}
+      : { document_class: { type: args.blueprint.class }, split_document: { page_indices: args.pageIndices } }),
     inference_result: inference(args.nodes),
-    explainability_info: [explainability(args.nodes)],
+    explainability_info: [explainability(args.nodes, recording ? 'time' : 'page')],
     // Quarry extras: how the values were produced and which validation rules were checked
     quarry: {
       extraction: args.model ? `model:${args.model}` : 'layout',

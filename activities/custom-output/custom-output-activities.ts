@@ -10,7 +10,7 @@ import { calibration } from '../../blueprints/calibration.ts';
 import { BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
 import { layoutFromStandardOutput } from '../../blueprints/layout.ts';
 import type { MatchCandidate } from '../../blueprints/match.ts';
-import { buildCustomOutput, scoreResult } from '../../blueprints/output.ts';
+import { buildCustomOutput, type RecordingMetadata, scoreResult } from '../../blueprints/output.ts';
 import { clientError } from '../../engines/client-error.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
@@ -21,7 +21,7 @@ import {
   standardOutputUri as standardOutputUriOf,
 } from '../../schemas/output-location.ts';
 import type { ApplyBlueprintsInput, ResolvedBlueprint, SegmentResult } from '../../schemas/pipeline.ts';
-import { parseStandardOutput } from '../../schemas/standard-output.ts';
+import { parseStandardOutput, type StandardOutput } from '../../schemas/standard-output.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { reportProgress } from '../heartbeat.ts';
 import { blueprintsForJob, type OldJobResolver } from './job-blueprints.ts';
@@ -53,6 +53,17 @@ export function standardOutputForPages(
     ...(elements ? { elements } : {}),
     ...(output.text_lines ? { text_lines: output.text_lines.filter((x) => set.has(x.page_index)) } : {}),
     ...(output.text_words ? { text_words: output.text_words.filter((x) => set.has(x.page_index)) } : {}),
+  };
+}
+
+/** BDA's audio/video custom output `metadata`: the languages, as the standard output states them. */
+function languagesOf(standard: StandardOutput): RecordingMetadata | undefined {
+  const m = standard.metadata as Record<string, unknown>;
+  if (typeof m.dominant_asset_language !== 'string') return undefined;
+  return {
+    dominant_asset_language: m.dominant_asset_language,
+    generative_output_language:
+      typeof m.generative_output_language === 'string' ? m.generative_output_language : 'DEFAULT',
   };
 }
 
@@ -133,6 +144,8 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
           rules,
           model: engine,
           note,
+          modality: standard.metadata.semantic_modality,
+          metadata: languagesOf(standard),
         });
         const customOutputUri = customOutputUriOf(input.assetOutputUri, index);
         await storage.writeJson(customOutputUri, custom);
