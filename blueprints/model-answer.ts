@@ -97,11 +97,13 @@ const GENERIC_DATE_WORDS = new Set([
  * The absent-field guard. A small model asked for a field a document does not have (an IBAN on a till receipt)
  * tends to copy some text that is there. So a value the layout pass did not also find needs a label of the field
  * (its name, the instruction's quoted label, the role's usual words: "total", "tel", ...) on the value's line or
- * the line above it. Vendors, addresses and free text are exempt (UNLABELLED_ROLES), and so is a generic date (it must parse
+ * the line above it (documents and images; not transcripts). Vendors, addresses and free text are exempt (UNLABELLED_ROLES), and so is a generic date (it must parse
  * as a date); a qualified date (`due_date`, `date_of_birth`) needs its own label. Returns the label's match
  * score (0..1; 0 for an exempt field), or null when no label is near.
  */
 function labelNear(field: Field, doc: LayoutDocument, lines: readonly number[]): number | null {
+  // speech names things in sentences, not under labels: a transcript's values are not held to one
+  if (doc.lines.some((l) => l.time)) return 0;
   const role = roleOf(field);
   if (UNLABELLED_ROLES.has(role)) return 0;
   if (role === 'date' && nameWords(field.name).every((w) => GENERIC_DATE_WORDS.has(w))) return 0;

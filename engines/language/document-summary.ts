@@ -32,7 +32,7 @@ export async function phraseDocumentSummary(
           properties: { description: { type: 'string' }, summary: { type: 'string' } },
           required: ['description', 'summary'],
         },
-        maxTokens: 600,
+        maxTokens: 400,
         temperature: 0,
       },
       signal,

@@ -26,7 +26,8 @@ beforeAll(async () => {
   stack = await createStack({
     address: inject('temporalAddress'),
     queues: [TaskQueue.orchestration, TaskQueue.document, TaskQueue.generative],
-    env: { QUARRY_GENERATIVE: 'llama-cpp', QUARRY_GGUF_PATH: MODEL },
+    // one thread: on a busy 2-core machine two threads per model thrash (148 s against 33 s for the same reading)
+    env: { QUARRY_GENERATIVE: 'llama-cpp', QUARRY_GGUF_PATH: MODEL, QUARRY_LLM_THREADS: '1' },
     activities: (deps) => ({
       [TaskQueue.document]: createDocumentActivities(deps),
       [TaskQueue.generative]: createSummaryActivities(deps),

@@ -3,7 +3,7 @@
  * plane (the AWS SDK client), a project holding both, a job over a folder with a spoken call (espeak-ng WAV) and
  * a talking clip (espeak-ng speech over a test pattern, MP4), the real audio and video pipelines (ffmpeg,
  * whisper.cpp) on a real Temporal server, and the custom output activity: fields filled from the transcript,
- * each value with the start/end ms it was said at. First the layout pass alone (QUARRY_GENERATIVE_PROVIDER=off),
+ * each value with the start/end ms it was said at. First the layout pass alone (QUARRY_GENERATIVE=off),
  * then one run of the embedded model (the default GGUF in .models/) on the call.
  */
 import { execFileSync } from 'node:child_process';
@@ -196,7 +196,7 @@ function expectSaid(v: Explained | undefined, durationMs: number) {
 
 describe('AUDIO and VIDEO blueprints through the real workflow', () => {
   it('the layout pass fills fields from the transcripts, each with the start/end ms it was said at', async () => {
-    const q = await quarry({ QUARRY_GENERATIVE_PROVIDER: 'off' });
+    const q = await quarry({ QUARRY_GENERATIVE: 'off' });
     const { out, arns } = await q.run([
       { name: 'order-call', type: 'AUDIO', schema: callBlueprint },
       { name: 'project-review', type: 'VIDEO', schema: talkBlueprint },
@@ -242,7 +242,7 @@ describe('AUDIO and VIDEO blueprints through the real workflow', () => {
       );
     // one llama.cpp thread: on a busy 2-core machine a second one spins waiting for the first (measured here: the
     // same reading took 148 s with 2 threads, 33 s with 1, while other processes ran)
-    const q = await quarry({ QUARRY_GENERATIVE_PROVIDER: 'embedded', QUARRY_LLM_THREADS: '1' }, true);
+    const q = await quarry({ QUARRY_GENERATIVE: 'embedded', QUARRY_LLM_THREADS: '1' }, true);
     const { out } = await q.run([{ name: 'order-call', type: 'AUDIO', schema: callBlueprint }]);
     const call = out['call.wav'].custom;
     const audio = AudioStandardOutput.parse(await q.stack.storage.readJson(out['call.wav'].standardOutputPath));
