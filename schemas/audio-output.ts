@@ -119,6 +119,8 @@ export const AudioStandardOutput = z.object({
       speaker_labeling: z.string().optional(),
       topic_segmentation: z.string().optional(),
       summary: z.string().optional(),
+      /** summaries the model's text was refused or failed for (their extractive text stands), and why */
+      summary_notes: z.array(z.string()).optional(),
       moderation: z.string().optional(),
       iab: z.string().optional(),
       chunks: z.number().int().nonnegative(),

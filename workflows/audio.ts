@@ -20,8 +20,8 @@ import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { workAreaUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
+import { phraseAudioSummaries } from './summaries.ts';
 import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
-
 
 /**
  * The activity proxies, each call's start-to-close sized to its work; every call beats while it runs (whisper on
@@ -73,6 +73,8 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
   }
   // runs started before this patch replay without the cleanup on failure and with fire-and-forget cancels
   const cleansOnFailure = patched('audio-clean-work-on-failure');
+  // runs started before this patch kept the extractive summaries
+  const phrasesSummaries = patched('audio-summaries-on-generative-queue');
   const { quick, long, recognise } = audioActivities(cleansOnFailure);
   const features = audioFeatures(input.standardOutputConfiguration);
   const workUri = workAreaUri(input.assetOutputUri, 'audio');
@@ -126,6 +128,8 @@ export async function audioPipeline(input: PipelineInput): Promise<PipelineResul
     ? await stoppingAllOnFailure(transcribe, () => removeWorkArea({ workUri }))
     : await transcribe(() => undefined);
   const { written, plan } = done;
+  if (phrasesSummaries && written.phraseSummaries)
+    await phraseAudioSummaries({ standardOutputUri: written.segment.standardOutputUri });
   return {
     semanticModality: 'AUDIO',
     segments: [written.segment],

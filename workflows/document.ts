@@ -1,19 +1,12 @@
-import {
-  type ActivityOptions,
-  ActivityCancellationType,
-  isCancellation,
-  patched,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { type ActivityOptions, ActivityCancellationType, patched, proxyActivities } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/document/document-activities.ts';
-import type { SummaryActivities } from '../activities/summary/summary-activities.ts';
 import { TaskQueue } from '../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { standardOutputAssetsUri } from '../schemas/output-location.ts';
 import { inWindow, stoppingAllOnFailure } from './fan-out.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
+import { phraseDocumentSummary } from './summaries.ts';
 import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
-
 
 /** Every document activity beats while it runs: a dead worker's call is retried HEARTBEAT_TIMEOUT later. */
 const options = (startToCloseTimeout: number, maximumAttempts: number) =>
@@ -33,14 +26,6 @@ const pageGroups = (pages: number, untilStopped: boolean) =>
     ...options(budgets.pageGroup(pages), 4),
     ...(untilStopped ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
   });
-
-/** The model phrases a document's summary on the generative queue (its slots, its rate limit, its model). */
-const summaries = proxyActivities<SummaryActivities>({
-  taskQueue: TaskQueue.generative,
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
-});
 
 /**
  * DOCUMENT: probe + limits (+ DOCX → PDF) → page groups in parallel (a sliding window of groups in flight;
@@ -79,12 +64,7 @@ export async function documentPipeline(input: PipelineInput): Promise<PipelineRe
         output.writeDocumentOutput({ input, plan, ...(deferSummary ? { deferSummary } : {}) }),
       );
   if (out.summarySourceUri)
-    // the extractive summary is written already: a generative queue that keeps failing leaves it, not the asset
-    await summaries
-      .phraseDocumentSummary({ standardOutputUri: out.uri, summarySourceUri: out.summarySourceUri })
-      .catch((e) => {
-        if (isCancellation(e)) throw e;
-      });
+    await phraseDocumentSummary({ standardOutputUri: out.uri, summarySourceUri: out.summarySourceUri });
   await prepare.cleanDocumentWork({ workUri: plan.workUri });
   return {
     semanticModality: 'DOCUMENT',

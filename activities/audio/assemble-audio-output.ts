@@ -1,12 +1,10 @@
 /**
- * Assembles BDA's audio standard output from the stitched, labelled words. Everything here is pure except the
- * optional generative provider for summaries (the offline default is extractive TextRank).
+ * Assembles BDA's audio standard output from the stitched, labelled words, with extractive summaries (TextRank);
+ * with a generative provider, the generative queue phrases them afresh (activities/summary/). Pure.
  */
 
 import { SUMMARY_METHOD, summarize } from '../../engines/language/extractive-summary.ts';
 import { IAB_METHOD, matchIabCategories } from '../../engines/language/iab-categories.ts';
-import type { GenerativeProvider } from '../../engines/language/provider.ts';
-import { refusalOf } from '../../engines/language/supported-by-source.ts';
 import {
   MODERATION_CATEGORIES,
   type ModerationScores,
@@ -34,7 +32,6 @@ export interface BuildAudioOutputInput {
   speakerCount: number;
   chunks: number;
   moderator: TextModerator;
-  provider?: GenerativeProvider;
 }
 
 const s3Parts = (uri: string) => {
@@ -60,28 +57,9 @@ function moderationEntry(
   };
 }
 
-async function summarise(
-  sentences: string[],
-  maxWords: number,
-  provider: GenerativeProvider | undefined,
-  what: string,
-): Promise<{ text: string; method: string }> {
+/** The extractive summary; the generative queue may phrase it afresh (activities/summary/). */
+function summarise(sentences: string[], maxWords: number): { text: string; method: string } {
   if (!sentences.length) return { text: '', method: SUMMARY_METHOD };
-  if (provider) {
-    try {
-      const r = await provider.generate({
-        system: 'You summarise transcripts faithfully. Use only facts stated in the transcript.',
-        prompt: `Summarise this ${what} in at most ${maxWords} words.\n\nTranscript:\n${sentences.join(' ').slice(0, 24_000)}`,
-        maxTokens: Math.ceil(maxWords * 2),
-        temperature: 0,
-      });
-      // evidence-bound: every number and proper name of the summary must be in the transcript, else extractive
-      if (r.text.trim() && !refusalOf(r.text, sentences.join(' ')))
-        return { text: r.text.trim(), method: `generative:${provider.name}` };
-    } catch {
-      // fall back to the extractive summary below; the method says which ran
-    }
-  }
   return {
     text: summarize(
       sentences.map((text) => ({ text })),
@@ -120,7 +98,7 @@ export async function buildAudioOutput(i: BuildAudioOutputInput): Promise<AudioS
       audio_segment_indices: Array.from({ length: span.last - span.first + 1 }, (_, j) => span.first + j),
     };
     if (f.topicSummary) {
-      const s = await summarise(segTexts, 60, i.provider, 'topic of a recording');
+      const s = summarise(segTexts, 60);
       topic.summary = s.text;
       summaryMethod = s.method;
     }
@@ -162,7 +140,7 @@ export async function buildAudioOutput(i: BuildAudioOutputInput): Promise<AudioS
 
   let summary: string | undefined;
   if (f.audioSummary) {
-    const s = await summarise(plain, 250, i.provider, 'recording');
+    const s = summarise(plain, 250);
     summary = s.text;
     summaryMethod = s.method;
   }

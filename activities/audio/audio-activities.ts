@@ -8,7 +8,7 @@ import type { StandardOutputConfiguration } from '../../schemas/output-configura
 import type { SegmentResult } from '../../schemas/pipeline.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { clientError } from '../../engines/client-error.ts';
-import type { GenerativeProvider } from '../../engines/language/provider.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
 import { ToolError } from '../../engines/media/run-tool.ts';
 import { joinUri, standardOutputUri as standardOutputUriOf } from '../../schemas/output-location.ts';
 import { activityContext } from '../activity-context.ts';
@@ -19,7 +19,13 @@ import { type AudioFacts, audioFacts, checkAudioLimits } from './audio-limits.ts
 import { buildAudioOutput } from './assemble-audio-output.ts';
 import { decodePcm, decodeStream, ffprobe } from '../../engines/media/ffmpeg.ts';
 import { SpeakerFeatureMeter } from '../../engines/speech/speaker-features.ts';
-import { labelWindows, SPEAKER_METHOD, type SpeakerWindow, smoothSpeakerRuns, speakerAt } from '../../engines/speech/speaker-labels.ts';
+import {
+  labelWindows,
+  SPEAKER_METHOD,
+  type SpeakerWindow,
+  smoothSpeakerRuns,
+  speakerAt,
+} from '../../engines/speech/speaker-labels.ts';
 import { ENGINE, recognize } from '../../engines/speech/speech-recognizer.ts';
 import { lexiconModerator, type TextModerator } from '../../engines/language/text-moderation.ts';
 import type { LabelledWord } from '../../engines/speech/transcript-segments.ts';
@@ -99,6 +105,8 @@ export interface WriteAudioOutputInput {
 export interface WriteAudioOutputResult {
   segment: SegmentResult;
   stats: Record<string, number>;
+  /** a generative provider is configured and the output has summaries: the generative queue phrases them */
+  phraseSummaries?: boolean;
 }
 
 /** Zeroes the samples (16 kHz, starting at `startMs`) that fall in no speech region, with a short fade margin. */
@@ -151,9 +159,12 @@ function corrupt(e: unknown): Error {
   return e as Error;
 }
 
+/** The output has summaries the assembly wrote extractively (not yet phrased by a model). */
+const hasExtractiveSummaries = (o: AudioStandardOutput) =>
+  Boolean(o.audio.summary || o.topics?.some((t) => t.summary)) && !o.quarry?.summary?.startsWith('generative:');
+
 export interface AudioActivityOptions {
   moderator?: TextModerator;
-  provider?: GenerativeProvider;
 }
 
 export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOptions = {}) {
@@ -212,46 +223,53 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         speechMs += p.speechMs;
       }
       const todo = channels.filter((c) => !planned.has(keyOf(c)));
-      if (todo.length) await storage.withLocalFile(input.assetUri, async (path) => {
-        for (const channel of todo) {
-          const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
-          const features = new SpeakerFeatureMeter();
-          const vad = vadEngine.stream();
-          const dec = decodeStream(path, { format: 's16le', channel, tools, signal: activityContext()?.cancellationSignal });
-          let n = 0;
-          for await (const buf of dec.stdout) {
-            meter.push(buf as Buffer);
-            features.push(buf as Buffer);
-            await vad.push(buf as Buffer);
-            if (++n % 500 === 0) reportProgress({ planned: [...planned], channel, decodedMs: meter.levels.length * FRAME_MS });
+      if (todo.length)
+        await storage.withLocalFile(input.assetUri, async (path) => {
+          for (const channel of todo) {
+            const meter = new FrameMeter((16000 * FRAME_MS) / 1000);
+            const features = new SpeakerFeatureMeter();
+            const vad = vadEngine.stream();
+            const dec = decodeStream(path, {
+              format: 's16le',
+              channel,
+              tools,
+              signal: activityContext()?.cancellationSignal,
+            });
+            let n = 0;
+            for await (const buf of dec.stdout) {
+              meter.push(buf as Buffer);
+              features.push(buf as Buffer);
+              await vad.push(buf as Buffer);
+              if (++n % 500 === 0)
+                reportProgress({ planned: [...planned], channel, decodedMs: meter.levels.length * FRAME_MS });
+            }
+            await dec.done.catch((e) => {
+              throw corrupt(e);
+            });
+            const levels = meter.end();
+            if (levels.length === 0)
+              throw clientError('InvalidInput', 'the audio stream decoded to no samples: it is corrupt or empty');
+            const regions = await vad.end(levels);
+            const key = keyOf(channel);
+            regionsByChannel[key] = regions;
+            const durationMs = Math.min(input.durationMs, levels.length * FRAME_MS) || levels.length * FRAME_MS;
+            const own: ChannelPlan = { regions, chunks: [], speechMs: 0 };
+            for (const c of planChunks(regions, Math.max(durationMs, levels.length * FRAME_MS), {
+              ...defaultChunkPlan,
+              targetMs: input.targetChunkMs ?? config.audio.chunkMs,
+            })) {
+              own.chunks.push({ ...c, channel });
+              own.speechMs += c.speechMs;
+            }
+            chunks.push(...own.chunks);
+            speechMs += own.speechMs;
+            const blocks = features.end().map((row) => Array.from(row, (v) => Math.round(v * 1000) / 1000));
+            await storage.writeJson(joinUri(input.workUri, `features-${key}.json`), { blocks });
+            await storage.writeJson(channelPlanUri(key), own);
+            planned.add(key);
+            reportProgress({ planned: [...planned] });
           }
-          await dec.done.catch((e) => {
-            throw corrupt(e);
-          });
-          const levels = meter.end();
-          if (levels.length === 0)
-            throw clientError('InvalidInput', 'the audio stream decoded to no samples: it is corrupt or empty');
-          const regions = await vad.end(levels);
-          const key = keyOf(channel);
-          regionsByChannel[key] = regions;
-          const durationMs = Math.min(input.durationMs, levels.length * FRAME_MS) || levels.length * FRAME_MS;
-          const own: ChannelPlan = { regions, chunks: [], speechMs: 0 };
-          for (const c of planChunks(regions, Math.max(durationMs, levels.length * FRAME_MS), {
-            ...defaultChunkPlan,
-            targetMs: input.targetChunkMs ?? config.audio.chunkMs,
-          })) {
-            own.chunks.push({ ...c, channel });
-            own.speechMs += c.speechMs;
-          }
-          chunks.push(...own.chunks);
-          speechMs += own.speechMs;
-          const blocks = features.end().map((row) => Array.from(row, (v) => Math.round(v * 1000) / 1000));
-          await storage.writeJson(joinUri(input.workUri, `features-${key}.json`), { blocks });
-          await storage.writeJson(channelPlanUri(key), own);
-          planned.add(key);
-          reportProgress({ planned: [...planned] });
-        }
-      });
+        });
       // channels in their own order, however many of them a previous attempt had planned
       chunks.sort((a, b) => channels.indexOf(a.channel) - channels.indexOf(b.channel) || a.index - b.index);
       const regionsUri = joinUri(input.workUri, 'regions.json');
@@ -340,7 +358,11 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       if (firstChunk && !(await storage.exists(firstChunk)) && (await storage.exists(standardOutputUri))) {
         // a retry after the output was written and the scratch files removed: report what was written
         const done = await storage.readJson<AudioStandardOutput>(standardOutputUri);
-        return { segment: { segmentIndex: 0, standardOutputUri }, stats: outputStats(done, input) };
+        return {
+          segment: { segmentIndex: 0, standardOutputUri },
+          stats: outputStats(done, input),
+          ...(hasExtractiveSummaries(done) && configuredProvider(config.generative) ? { phraseSummaries: true } : {}),
+        };
       }
       const features = audioFeatures(input.standardOutputConfiguration);
       const byChannel = new Map<number | undefined, { ownStartMs: number; ownEndMs: number; words: AsrWord[] }[]>();
@@ -376,8 +398,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         words.push(...labelled);
       }
       if (features.speakers) renumberSpeakers(words);
-      const language =
-        [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? config.audio.asr.language;
+      const language = [...languages.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? config.audio.asr.language;
       const vadUri = joinUri(input.workUri, 'vad.json');
       const vadMethod = (await storage.exists(vadUri))
         ? (await storage.readJson<{ method: string }>(vadUri)).method
@@ -393,7 +414,6 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         speakerCount,
         chunks: input.chunks.length,
         moderator,
-        provider: opts.provider,
       });
       await storage.writeJson(standardOutputUri, output);
       // the scratch files are not part of the output (also a half-written one a crashed attempt left)
@@ -401,6 +421,7 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       return {
         segment: { segmentIndex: 0, standardOutputUri },
         stats: outputStats(output, input),
+        ...(hasExtractiveSummaries(output) && configuredProvider(config.generative) ? { phraseSummaries: true } : {}),
       };
     },
   };

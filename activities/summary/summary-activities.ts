@@ -10,6 +10,8 @@ import { Transform } from 'node:stream';
 import { z } from 'zod';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { phraseDocumentSummary as phrase } from '../../engines/language/document-summary.ts';
+import { phraseTranscriptSummary } from '../../engines/language/transcript-summary.ts';
+import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import { activityContext } from '../activity-context.ts';
@@ -88,6 +90,48 @@ export function createSummaryActivities(deps: ActivityDeps & { provider?: Genera
     await storage.delete(args.summarySourceUri);
     return { method };
   }
-  return { phraseDocumentSummary };
+  /**
+   * A recording's summary and its topics' summaries, phrased by the model from their transcripts and checked
+   * against them; a refused or failed one keeps its extractive text, and `quarry.summary_notes` says which and why.
+   */
+  async function phraseAudioSummaries(args: { standardOutputUri: string }): Promise<{ method: string }> {
+    const provider = deps.provider ?? configuredProvider(deps.config.generative);
+    const output = AudioStandardOutput.parse(await storage.readJson(args.standardOutputUri));
+    if (!provider || output.quarry?.summary?.startsWith('generative:')) return { method: output.quarry?.summary ?? '' };
+    const signal = activityContext()?.cancellationSignal;
+    const notes: string[] = [];
+    let phrasedAny = false;
+    const phrase = async (sentences: string[], maxWords: number, what: string, where: string) => {
+      const r = await phraseTranscriptSummary(provider, sentences, maxWords, what, signal);
+      if (r.kind === 'phrased') {
+        phrasedAny = true;
+        return r.text;
+      }
+      notes.push(`${where}: ${r.kind} (${r.why}); extractive text kept`);
+      return undefined;
+    };
+    for (const t of output.topics ?? []) {
+      if (!t.summary) continue;
+      const texts = t.audio_segment_indices.map((i) => output.audio_segments[i]?.text ?? '').filter(Boolean);
+      t.summary = (await phrase(texts, 60, 'topic of a recording', `topic ${t.topic_index}`)) ?? t.summary;
+    }
+    if (output.audio.summary)
+      output.audio.summary =
+        (await phrase(
+          output.audio_segments.map((s) => s.text),
+          250,
+          'recording',
+          'summary',
+        )) ?? output.audio.summary;
+    const method = phrasedAny ? `generative:${provider.name}` : (output.quarry?.summary ?? '');
+    if (output.quarry) {
+      output.quarry.summary = method;
+      if (notes.length) output.quarry.summary_notes = notes;
+    }
+    await storage.writeJson(args.standardOutputUri, AudioStandardOutput.parse(output));
+    return { method };
+  }
+
+  return { phraseDocumentSummary, phraseAudioSummaries };
 }
 export type SummaryActivities = ReturnType<typeof createSummaryActivities>;

