@@ -55,7 +55,10 @@ export class ApiClient {
 
   async reachable(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.endpoint}/health`, { headers: this.headers(), signal: AbortSignal.timeout(1500) });
+      const res = await fetch(`${this.endpoint}/health`, {
+        headers: this.headers(),
+        signal: AbortSignal.timeout(1500),
+      });
       return res.ok;
     } catch {
       return false;

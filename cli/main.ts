@@ -34,9 +34,16 @@ const apiAt = (endpoint: string) => new ApiClient(endpoint, config.cli.apiKey);
 
 program
   .command('dev')
-  .description('start Temporal (SQLite in .quarry/), the workers, the codec server and the API on 127.0.0.1; Ctrl-C stops')
+  .description(
+    'start Temporal (SQLite in .quarry/), the workers, the codec server and the API on 127.0.0.1; Ctrl-C stops',
+  )
   .action(async () => {
-    const stack = await startEmbedded({ fixedPorts: true, ui: true, env: process.env, log: (s) => console.error(`[dev] ${s}`) });
+    const stack = await startEmbedded({
+      fixedPorts: true,
+      ui: true,
+      env: process.env,
+      log: (s) => console.error(`[dev] ${s}`),
+    });
     console.error(`[dev] API        ${stack.apiUrl}  (BDA runtime + control plane; no key needed from loopback)`);
     console.error(`[dev] Web UI     ${stack.uiUrl}`);
     console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
@@ -44,7 +51,9 @@ program
     const { stopSignal } = await import('../worker/stop-on-signal.ts');
     const signal = await stopSignal((s) => console.error(`[dev] ${s}`));
     const grace = stack.config.worker.shutdownGraceSeconds;
-    console.error(`[dev] ${signal}: stopping — the API first, then the workers drain (up to ${grace} s; again to stop now)`);
+    console.error(
+      `[dev] ${signal}: stopping — the API first, then the workers drain (up to ${grace} s; again to stop now)`,
+    );
     await stack.stop();
     console.error('[dev] stopped');
   });
@@ -58,11 +67,17 @@ async function runJob(input: string, opts: RunOptions & { wait: boolean }) {
     api = apiAt(embedded.apiUrl);
   }
   try {
-    const { invocationArn } = await api.runtime<{ invocationArn: string }>('InvokeDataAutomationAsync', invokeBody(input, opts, config.region));
+    const { invocationArn } = await api.runtime<{ invocationArn: string }>(
+      'InvokeDataAutomationAsync',
+      invokeBody(input, opts, config.region),
+    );
     if (!opts.wait) return out(invocationArn, { invocationArn });
     const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
     const summary = await summarize(detail);
-    out(`\n${summary.text}\n\nstatus: ${detail.status}${detail.errorType ? ` (${detail.errorType}: ${detail.errorMessage})` : ''}`, { invocationArn, ...detail, assets: summary.metadata?.output_metadata });
+    out(
+      `\n${summary.text}\n\nstatus: ${detail.status}${detail.errorType ? ` (${detail.errorType}: ${detail.errorMessage})` : ''}`,
+      { invocationArn, ...detail, assets: summary.metadata?.output_metadata },
+    );
     process.exitCode = detail.status === 'Success' && !detail.errorType ? 0 : 1;
   } finally {
     await embedded?.stop();
@@ -78,12 +93,14 @@ const jobOptions = (c: Command) =>
     .option('--token <clientToken>', 'idempotency token: the same token never makes a second job')
     .option('--notify', 'send the job event to the configured webhooks');
 
-jobOptions(program.command('run <path|uri>').description('process a file or a folder and wait, with progress; starts an embedded stack when no API is running')).action(
-  (input: string, opts: RunOptions) => runJob(input, { ...opts, wait: true }),
-);
-jobOptions(program.command('submit <path|uri>').description('submit a job to the API and print its invocation ARN')).action((input: string, opts: RunOptions) =>
-  runJob(input, { ...opts, wait: false }),
-);
+jobOptions(
+  program
+    .command('run <path|uri>')
+    .description('process a file or a folder and wait, with progress; starts an embedded stack when no API is running'),
+).action((input: string, opts: RunOptions) => runJob(input, { ...opts, wait: true }));
+jobOptions(
+  program.command('submit <path|uri>').description('submit a job to the API and print its invocation ARN'),
+).action((input: string, opts: RunOptions) => runJob(input, { ...opts, wait: false }));
 
 program
   .command('status <invocation>')
@@ -106,33 +123,44 @@ program
   .option('--modality <m>', 'DOCUMENT | IMAGE | AUDIO | VIDEO')
   .option('--max <n>', 'how many', '50')
   .action(async (o: { status?: string; modality?: string; max: string }) => {
-    const q = new URLSearchParams({ maxResults: o.max, ...(o.status ? { status: o.status } : {}), ...(o.modality ? { modality: o.modality } : {}) });
-    const r = await apiAt(g().endpoint).get<{ jobs: { invocationArn: string; status: string; modality?: string; startTime?: string }[] }>(`/jobs?${q}`);
-    out(formatTable(['job', 'status', 'modality', 'started'], r.jobs.map((j) => [jobIdOf(j.invocationArn), j.status, j.modality ?? '-', j.startTime ?? ''])), r);
+    const q = new URLSearchParams({
+      maxResults: o.max,
+      ...(o.status ? { status: o.status } : {}),
+      ...(o.modality ? { modality: o.modality } : {}),
+    });
+    const r = await apiAt(g().endpoint).get<{
+      jobs: { invocationArn: string; status: string; modality?: string; startTime?: string }[];
+    }>(`/jobs?${q}`);
+    out(
+      formatTable(
+        ['job', 'status', 'modality', 'started'],
+        r.jobs.map((j) => [jobIdOf(j.invocationArn), j.status, j.modality ?? '-', j.startTime ?? '']),
+      ),
+      r,
+    );
   });
 
 /** The demo's second job: samples/sample.png as a document, with a blueprint in a user's words (cli/demo-model.ts). */
 async function demoModelReading(api: ApiClient, samples: string, outDir: string, region: string) {
   const { DEMO_BLUEPRINT, modelReport } = await import('./demo-model.ts');
-  const blueprintName = 'quarry-demo-letter';
-  let arn: string;
-  try {
-    const r = await api.control<{ blueprint: { blueprintArn: string } }>('PUT', '/blueprints', {
-      blueprintName,
-      type: 'DOCUMENT',
-      schema: JSON.stringify(DEMO_BLUEPRINT),
-    });
-    arn = r.blueprint.blueprintArn;
-  } catch (e) {
-    // a second demo on the same QUARRY_HOME: the blueprint is there already
-    if (!(e instanceof QuarryApiError) || e.type !== 'ConflictException') throw e;
-    const list = await api.control<{ blueprints: { blueprintArn: string; blueprintName: string }[] }>('POST', '/blueprints', {});
-    arn = list.blueprints.find((b) => b.blueprintName === blueprintName)!.blueprintArn;
-  }
-  console.error(`[demo] reading samples/sample.png as a document with the blueprint "${DEMO_BLUEPRINT.class}" (generative: ${config.generative.provider})`);
+  // a client token makes a second demo on the same QUARRY_HOME find the blueprint it created the first time
+  const { blueprint } = await api.control<{ blueprint: { blueprintArn: string } }>('PUT', '/blueprints', {
+    blueprintName: 'quarry-demo-letter',
+    type: 'DOCUMENT',
+    schema: JSON.stringify(DEMO_BLUEPRINT),
+    clientToken: 'quarry-demo-letter-1',
+  });
+  const arn = blueprint.blueprintArn;
+  console.error(
+    `[demo] reading samples/sample.png as a document with the blueprint "${DEMO_BLUEPRINT.class}" (generative: ${config.generative.provider})`,
+  );
   const { invocationArn } = await api.runtime<{ invocationArn: string }>(
     'InvokeDataAutomationAsync',
-    invokeBody(path.join(samples, 'sample.png'), { out: path.join(outDir, 'model-reading'), as: 'document', blueprint: [arn] }, region),
+    invokeBody(
+      path.join(samples, 'sample.png'),
+      { out: path.join(outDir, 'model-reading'), as: 'document', blueprint: [arn] },
+      region,
+    ),
   );
   const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
   const asset = (await summarize(detail)).metadata?.output_metadata[0];
@@ -146,23 +174,42 @@ async function demoModelReading(api: ApiClient, samples: string, outDir: string,
 
 program
   .command('demo')
-  .description('start everything, process every file in samples/, print a summary, then read one sample with the generative model (summary + a blueprint in plain words), exit 0')
+  .description(
+    'start everything, process every file in samples/, print a summary, then read one sample with the generative model (summary + a blueprint in plain words), exit 0',
+  )
   .action(async () => {
     const samples = path.resolve('samples');
     const files = (await fs.readdir(samples)).filter((f) => !f.startsWith('.') && f !== 'README.md');
     console.error(`[demo] starting the embedded stack (Temporal dev server, workers, API)…`);
-    const stack = await startEmbedded({ fixedPorts: false, ui: false, env: process.env, log: (s) => console.error(`[demo] ${s}`) });
+    const stack = await startEmbedded({
+      fixedPorts: false,
+      ui: false,
+      env: process.env,
+      log: (s) => console.error(`[demo] ${s}`),
+    });
     try {
       const api = apiAt(stack.apiUrl);
       const outDir = path.resolve('quarry-out', 'demo');
       console.error(`[demo] processing ${files.length} sample files from ${samples}`);
+      // the batch shows standard output on every modality; the generative model's part (on one file) follows
+      const { DEMO_STANDARD_OUTPUT } = await import('./demo-model.ts');
+      const { projectArn } = await api.control<{ projectArn: string }>('PUT', '/data-automation-projects', {
+        projectName: 'quarry-demo-standard',
+        projectStage: 'LIVE',
+        standardOutputConfiguration: DEMO_STANDARD_OUTPUT,
+        clientToken: 'quarry-demo-standard-1',
+      });
       const { invocationArn } = await api.runtime<{ invocationArn: string }>(
         'InvokeDataAutomationAsync',
-        invokeBody(samples, { out: outDir }, stack.config.region),
+        invokeBody(samples, { out: outDir, project: projectArn }, stack.config.region),
       );
       const detail = await followJob(api, jobIdOf(invocationArn), { quiet: !!g().json });
       const summary = await summarize(detail);
-      out(`\n${summary.text}\n\nstatus: ${detail.status}`, { invocationArn, ...detail, assets: summary.metadata?.output_metadata });
+      out(`\n${summary.text}\n\nstatus: ${detail.status}`, {
+        invocationArn,
+        ...detail,
+        assets: summary.metadata?.output_metadata,
+      });
       const failed = summary.metadata?.output_metadata.filter((a) => a.asset_processing_status !== 'Success') ?? [];
       const read = await demoModelReading(api, samples, outDir, stack.config.region);
       if (!g().json) console.log(`\n${read.text}`);
@@ -208,7 +255,9 @@ try {
 } catch (e) {
   if (e instanceof QuarryApiError) console.error(`quarry: ${e.type}: ${e.message}`);
   else if ((e as NodeJS.ErrnoException).cause && String((e as Error).message).includes('fetch failed'))
-    console.error(`quarry: cannot reach the API at ${g().endpoint} (start it with 'npx quarry dev', or pass --endpoint)`);
+    console.error(
+      `quarry: cannot reach the API at ${g().endpoint} (start it with 'npx quarry dev', or pass --endpoint)`,
+    );
   else console.error(`quarry: ${(e as Error).message}`);
   process.exit(2);
 }
