@@ -8,9 +8,8 @@
  * and Hate symbols are never produced, and the output says so (`coverageNote`). The model is loaded once per
  * worker process (lazy singleton) and classification never throws: failures come back as a reason.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import sharp from 'sharp';
+import { type Tf, tfRuntime } from './tfjs-runtime.ts';
 
 /** nsfwjs's five classes, in the model's output order */
 export const NSFW_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'] as const;
@@ -91,7 +90,6 @@ export function mapToBdaModeration(
 
 // ---- the model (one per worker process) -------------------------------------------------------------------
 
-type Tf = typeof import('@tensorflow/tfjs');
 type Classifier = import('nsfwjs/core').NSFWJS;
 interface Loaded {
   tf: Tf;
@@ -106,20 +104,7 @@ let loading: Promise<Loaded> | undefined;
 
 async function loadModel(name: ModelName): Promise<Loaded> {
   const t0 = performance.now();
-  const require = createRequire(import.meta.url);
-  const tf = await import('@tensorflow/tfjs');
-  let backend = 'wasm';
-  try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // the .wasm files sit next to the package's main file; in Node they are read from disk, never fetched
-    wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}${path.sep}`);
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
-  } catch {
-    backend = 'cpu'; // pure JS: ~15× slower, still correct
-    await tf.setBackend('cpu');
-  }
-  await tf.ready();
-  tf.enableProdMode();
+  const { tf, backend } = await tfRuntime();
   const spec = MODELS[name];
   const { NSFWJS } = await import('nsfwjs/core');
   const def = Object.values(await import(spec.module))[0] as import('nsfwjs/core').ModelDefinition;
