@@ -3,9 +3,9 @@
  * WebAssembly backend. The model weights ship inside the nsfwjs npm package (`dist/models/*`, imported as modules
  * and handed to tfjs from memory), the .wasm binaries inside @tensorflow/tfjs-backend-wasm: nothing is fetched.
  *
- * The model sees five classes (Drawing, Hentai, Neutral, Porn, Sexy), so only BDA's nudity/suggestive categories
- * can be produced: Porn + Hentai → "Explicit", Sexy → "Swimwear or Underwear". Violence, Drugs & Tobacco, Alcohol
- * and Hate symbols are never produced, and the output says so (`coverageNote`). The model is loaded once per
+ * The model sees five classes (Drawing, Hentai, Neutral, Porn, Sexy), so it judges only BDA's nudity/suggestive
+ * categories: Porn + Hentai → "Explicit", Sexy → "Swimwear or Underwear". The other categories are judged from
+ * objects and text (moderation-signals.ts); `coverageNote` is what this model alone covers. The model is loaded once per
  * worker process (lazy singleton) and classification never throws: failures come back as a reason.
  */
 import sharp from 'sharp';
