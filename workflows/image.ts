@@ -5,7 +5,7 @@ import type { PipelineInput, PipelineResult } from '../schemas/pipeline.ts';
 import { budgets, HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 
-/** IMAGE: metadata + TEXT_DETECTION (OCR words/lines with boxes) + nudity/suggestive moderation; logos/IAB/summary say why they are empty. */
+/** IMAGE: input checks, TEXT_DETECTION, CONTENT_MODERATION (7 categories), IMAGE_SUMMARY and IAB in one activity; logos say they were not analysed. */
 export async function imagePipeline(input: PipelineInput): Promise<PipelineResult> {
   // beats while it works: a dead worker's image is retried HEARTBEAT_TIMEOUT later, not at its start-to-close
   const image = proxyActivities<ImageActivities>({

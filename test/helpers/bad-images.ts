@@ -27,11 +27,13 @@ export function pixelBombPng(side = 50_000): Buffer {
 
 /** A noisy picture (compresses badly, so half the file is half the pixels) in `format`. */
 export async function noiseImage(format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', width = 400, height = 300) {
-  let seed = 7;
+  let x = 2463534242; // xorshift32: deterministic and incompressible enough
   const px = Buffer.alloc(width * height * 3);
   for (let i = 0; i < px.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    px[i] = seed >> 23;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    px[i] = x & 0xff;
   }
   return sharp(px, { raw: { width, height, channels: 3 } })
     .toFormat(format)

@@ -214,13 +214,14 @@ describe('document pipeline', () => {
 });
 
 describe('image pipeline', () => {
-  it('detects text words and lines with boxes and confidences, and says what it did not generate', async () => {
+  it('detects text words and lines with boxes and confidences, and says what it did not judge', async () => {
     const { output } = await run('imagePipeline', 'samples/sample.png', 'PNG');
     const parsed = ImageStandardOutput.safeParse(output);
     expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
     expect(output.image.text_lines.map((l: any) => l.text).join(' ')).toContain('harbour');
     expect(output.image.text_words[0].locations[0].polygon).toHaveLength(4);
-    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/^partial: nudity\/suggestive only/);
+    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/^partial: Non-Explicit Nudity .* not judged/);
+    expect(output.image.moderation_categories).toHaveLength(7);
     expect(output.metadata.image_width_pixels).toBe(1000);
   });
 });
