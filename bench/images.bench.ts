@@ -144,7 +144,7 @@ export default async function bench(): Promise<string> {
       );
     }
     return [
-      `Generated set: ${GENERATED_IMAGES.length} images (${GENERATED_IMAGES.filter((g) => g.topic).length} topical posters, white titles on colour bands; ${GENERATED_IMAGES.filter((g) => !g.topic).length} slides with white titles on coloured bars), ${os.cpus().length} cores.`,
+      `Generated set: ${GENERATED_IMAGES.length} images (${GENERATED_IMAGES.filter((g) => g.topic).length} topical posters, white titles on colour bands; ${GENERATED_IMAGES.filter((g) => g.name.endsWith('-notice')).length} notices with light coloured headings on white; the rest slides with white titles on coloured bars), ${os.cpus().length} cores.`,
       '',
       '| variant | path | word recall | word precision | IAB right | summaries written | moderation categories judged | s/image |',
       '|---|---|---|---|---|---|---|---|',

@@ -1,13 +1,15 @@
 /**
  * IMAGE TEXT_DETECTION with the shared OCR engine: the image in grey with its contrast stretched (photos are not
- * pages: no deskew, which would tilt scene text), the documents' automatic layout with its sparse-text pass, then
- * words and lines in reading order with boxes, 4-point polygons and confidences.
+ * pages: no deskew, which would tilt scene text), the documents' automatic layout with its sparse-text pass, the
+ * colour-contrast pass for text as light as its background (engines/ocr/colour-text-pass.ts), then words and
+ * lines in reading order with boxes, 4-point polygons and confidences.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { wordsToLines } from '../../engines/layout/lines.ts';
 import { readingOrder } from '../../engines/layout/reading-order.ts';
+import { addColourText } from '../../engines/ocr/colour-text-pass.ts';
 import type { OcrEngine } from '../../engines/ocr/engine.ts';
 import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
 import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
@@ -36,8 +38,10 @@ export async function readImageText(
     // PSM 3 with its sparse pass: on photographed receipts and forms PSM 11 alone read fewer words right
     // (word F1 70.5 vs 74.6 % on SROIE dev, 77.8 vs 78.5 % on FUNSD; bench/ocr-photos.bench.ts)
     const ocr = await engine.recognize(pgm, { psm: opts.psm, signal: opts.signal });
+    // text as light as its background in grey (a yellow heading on white, white on a pastel band)
+    const colour = await addColourText(file, ocr.words, engine, opts.signal);
     const found = wordsToLines(
-      ocr.words.filter((w) => w.text.trim() && w.confidence > 0.2),
+      colour.words.filter((w) => w.text.trim() && w.confidence > 0.2),
       { widthPt: clean.width, heightPt: clean.height },
     );
     const lines: ImageTextLine[] = [];

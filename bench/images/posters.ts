@@ -76,7 +76,19 @@ function slide(name: string, title: string, bullets: string[], bar = '#1f2a44'):
   };
 }
 
-/** 7 topical posters and 6 slides. */
+/** A notice with its heading in a light colour on white (yellow, sky blue, pink: low contrast in grey). */
+function notice(name: string, colour: string, heading: string, body: string[]): GeneratedImage {
+  return {
+    name,
+    text: [heading, ...body].join(' '),
+    svg: layout(1000, 700, '#ffffff', [
+      { text: [heading], size: 60, fill: colour, bold: true },
+      { text: body, size: 32, fill: '#2b2b2b' },
+    ]),
+  };
+}
+
+/** 7 topical posters, 6 slides and 3 notices with light coloured headings. */
 export const GENERATED_IMAGES: GeneratedImage[] = [
   poster(
     'market',
@@ -169,6 +181,12 @@ export const GENERATED_IMAGES: GeneratedImage[] = [
     ['Know the nearest emergency exit', 'Report spills to the front desk', 'Wear a badge at all times'],
     '#f4a261',
   ),
+  notice('golden-notice', '#f9c74f', 'GOLDEN HOUR WALK', ['Meet at the old bridge at six', 'and bring a warm jacket']),
+  notice('sky-notice', '#8ecae6', 'Library Closed Monday', [
+    'Returns go in the box by the door',
+    'We reopen on Tuesday morning',
+  ]),
+  notice('pink-notice', '#ffafcc', 'Bake Sale Today', ['Cakes and cookies in the hall', 'All money goes to the choir']),
 ];
 
 /** Renders one generated image as PNG (or another format sharp writes). */

@@ -12,6 +12,12 @@ import {
   undetectedVisualTerms,
 } from '../../activities/image/describe-image.ts';
 import { decodeFailureMessage, imageRefusal, openImage } from '../../activities/image/image-input.ts';
+import { readImageText } from '../../activities/image/read-image-text.ts';
+import { GENERATED_IMAGES, renderImage } from '../../bench/images/posters.ts';
+import { closeOcrEngines, defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
+import { addColourText, darkestChannel } from '../../engines/ocr/colour-text-pass.ts';
+import { loadConfig } from '../../schemas/config.ts';
+import sharp from 'sharp';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { colourName, colourShares } from '../../engines/vision/colours.ts';
 import { BDA_IMAGE_MODERATION_CATEGORIES } from '../../engines/vision/moderation.ts';
@@ -241,6 +247,39 @@ describe('detectObjects (CenterNet from the @vladmandic/human npm package, tfjs 
       expect(bad.error).toMatch(/^object detection failed on this image/);
     } finally {
       fetchSpy.mockRestore();
+    }
+  }, 60_000);
+});
+
+describe('the colour-contrast OCR pass', () => {
+  it('takes the darkest channel, and measures how much of the image has colour (pure)', () => {
+    // white, yellow, mid grey, blue
+    const rgb = new Uint8Array([255, 255, 255, 249, 199, 79, 128, 128, 128, 30, 80, 200]);
+    const { image, colourful } = darkestChannel(rgb, 2, 2);
+    expect([...image.data]).toEqual([255, 79, 128, 30]);
+    expect(colourful).toBe(0.5);
+  });
+  it('reads a light yellow heading on white that the grey pass misses, and skips grey images', async () => {
+    const engine = await defaultOcrEngine(loadConfig({}));
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-colour-'));
+    try {
+      const notice = GENERATED_IMAGES.find((g) => g.name === 'golden-notice')!;
+      const file = path.join(dir, 'notice.png');
+      await fs.writeFile(file, await renderImage(notice));
+      const text = await readImageText(file, engine, { psm: 3, boxes: true });
+      expect(text.lines.map((l) => l.text)).toContain('GOLDEN HOUR WALK');
+      const grey = path.join(dir, 'grey.png');
+      await fs.writeFile(
+        grey,
+        await sharp(await renderImage(notice))
+          .greyscale()
+          .png()
+          .toBuffer(),
+      );
+      expect((await addColourText(grey, [], engine)).ran).toBe(false);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await closeOcrEngines();
     }
   }, 60_000);
 });
