@@ -39,6 +39,7 @@ interface Out {
     text_words?: { text: string }[];
     iab_categories?: { category: string; parent_name?: string }[];
     summary?: string;
+    summary_engine?: string;
     moderation_categories?: { judged: boolean }[];
   };
 }
@@ -72,7 +73,13 @@ export default async function bench(): Promise<string> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-bench-images-'));
   const detail = process.env.BENCH_IMAGES_DETAIL === '1';
   try {
-    const config = loadConfig({ QUARRY_HOME: path.join(work, '.quarry'), QUARRY_ALLOWED_ROOTS: work });
+    const config = loadConfig({
+      QUARRY_HOME: path.join(work, '.quarry'),
+      QUARRY_ALLOWED_ROOTS: work,
+      // QUARRY_GENERATIVE_PROVIDER=embedded npm run bench -- images: summaries phrased by the model, when grounded
+      QUARRY_GENERATIVE_PROVIDER: process.env.QUARRY_GENERATIVE_PROVIDER,
+      QUARRY_GGUF_PATH: process.env.QUARRY_GGUF_PATH,
+    });
     const image = createImageActivities({
       config,
       storage: openStorage(config),
@@ -80,13 +87,15 @@ export default async function bench(): Promise<string> {
     });
     const rows: string[] = [];
     let n = 0;
-    for (const variant of VARIANTS) {
+    const only = process.env.BENCH_IMAGES_VARIANTS?.split(',');
+    for (const variant of VARIANTS.filter((v) => !only || only.includes(v.ext))) {
       const sum = {
         q: [0, 0, 0],
         cli: [0, 0, 0],
         iabRight: 0,
         topical: 0,
         summaries: 0,
+        byModel: 0,
         judged: 0,
         categories: 0,
         ms: 0,
@@ -128,6 +137,7 @@ export default async function bench(): Promise<string> {
           if (top && tier1(top) === g.topic) sum.iabRight++;
         }
         if (out.image.summary?.trim()) sum.summaries++;
+        if (out.image.summary_engine?.startsWith('generative:')) sum.byModel++;
         const cats = out.image.moderation_categories ?? [];
         sum.categories += 7;
         sum.judged += cats.filter((x) => x.judged).length;
@@ -139,7 +149,7 @@ export default async function bench(): Promise<string> {
         }
       }
       rows.push(
-        `| ${variant.name} | Quarry analyzeImage | ${pr(sum.q)} | ${sum.iabRight}/${sum.topical} | ${sum.summaries}/${GENERATED_IMAGES.length} | ${sum.judged}/${sum.categories} | ${(sum.ms / 1000 / GENERATED_IMAGES.length).toFixed(2)} |`,
+        `| ${variant.name} | Quarry analyzeImage${config.generative.provider === 'off' ? '' : ` (${config.generative.provider} summaries)`} | ${pr(sum.q)} | ${sum.iabRight}/${sum.topical} | ${sum.summaries}/${GENERATED_IMAGES.length} (${sum.byModel} by the model) | ${sum.judged}/${sum.categories} | ${(sum.ms / 1000 / GENERATED_IMAGES.length).toFixed(2)} |`,
         `| ${variant.name} | bare \`tesseract img -\` | ${pr(sum.cli)} | — | — | — | — |`,
       );
     }

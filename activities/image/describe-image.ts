@@ -8,8 +8,9 @@
 import { IAB_METHOD, type IabMatch, matchIabCategories } from '../../engines/language/iab-categories.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { refusalOf } from '../../engines/language/supported-by-source.ts';
-import { COLOUR_NAMES, type ColourShare } from '../../engines/vision/colours.ts';
-import { COCO_LABELS, type DetectedObject } from '../../engines/vision/objects.ts';
+import { terms } from '../../engines/language/extractive-summary.ts';
+import type { ColourShare } from '../../engines/vision/colours.ts';
+import type { DetectedObject } from '../../engines/vision/objects.ts';
 
 export const TEMPLATE_SUMMARY_METHOD = 'template:image-detections-v1';
 
@@ -63,40 +64,30 @@ export function templateSummary(f: ImageFindings): string {
 export function findingsSource(f: ImageFindings): string {
   const labels = [...new Set(f.objects.map((o) => o.label))];
   return [
-    `Objects detected: ${labels.length ? objectPhrase(f.objects) : 'none'}.`,
+    `Objects detected: ${labels.length ? `${objectPhrase(f.objects)} (${labels.join(', ')})` : 'none'}.`,
     `Dominant colours: ${f.colours.map((c) => c.colour).join(', ') || 'none'}.`,
     `Text read: ${f.lines.length ? f.lines.join(' / ') : 'none'}.`,
   ].join('\n');
 }
 
-const VISUAL_WORDS: Record<string, string> = {
-  people: 'person',
-  man: 'person',
-  woman: 'person',
-  men: 'person',
-  women: 'person',
-  child: 'person',
-  children: 'person',
-  persons: 'person',
-};
+/** words a description may use about any image without them being detected */
+const DESCRIBING = new Set(
+  terms(
+    'image picture photo text word words reads read reading written writes shows showing shown show features ' +
+      'featuring contains containing displays displaying includes including mostly background colour colours color ' +
+      'colors detected visible appears title heading line lines says saying labelled labeled',
+  ),
+);
 
-/** Pure: object classes and colours a generated text names that were not detected (empty: supported). */
-export function undetectedVisualTerms(text: string, f: ImageFindings): string[] {
-  const lower = ` ${text.toLowerCase().replace(/[^\p{L}\s]/gu, ' ')} `;
-  const seen = new Set(f.objects.map((o) => o.label));
-  const colours = new Set<string>(f.colours.map((c) => c.colour));
-  const read = ` ${f.lines
-    .join(' ')
-    .toLowerCase()
-    .replace(/[^\p{L}\s]/gu, ' ')} `;
-  const missing = new Set<string>();
-  const named = (w: string) => lower.includes(` ${w} `) || lower.includes(` ${plural(w)} `);
-  for (const label of COCO_LABELS)
-    if (named(label) && !seen.has(label) && !read.includes(` ${label} `)) missing.add(label);
-  for (const [w, label] of Object.entries(VISUAL_WORDS))
-    if (lower.includes(` ${w} `) && !seen.has(label)) missing.add(w);
-  for (const c of COLOUR_NAMES) if (named(c) && !colours.has(c) && !read.includes(` ${c} `)) missing.add(c);
-  return [...missing];
+/**
+ * Pure: the content words of a generated description found nowhere in the detections (objects, colours, text
+ * read) and not plain describing words: "a door", "a red banner in the centre" when no door, banner or position
+ * was detected. Empty: grounded. Numbers and proper names are checked by `refusalOf`.
+ */
+export function ungroundedWords(text: string, f: ImageFindings): string[] {
+  const people = f.objects.some((o) => o.label === 'person') ? ' people persons' : '';
+  const source = new Set(terms(findingsSource(f) + people));
+  return [...new Set(terms(text).filter((t) => !source.has(t) && !DESCRIBING.has(t) && !/^\d/.test(t)))];
 }
 
 export interface ImageSummary {
@@ -125,11 +116,14 @@ export async function summariseImage(f: ImageFindings, provider?: GenerativeProv
     if (!text) return { ...template, note: `${provider.name} wrote nothing: template kept` };
     const refusal = refusalOf(text, source);
     if (refusal) return { ...template, note: refusal.replace('extractive text kept', 'template kept') };
-    const undetected = undetectedVisualTerms(text, f);
-    if (undetected.length)
+    const ungrounded = ungroundedWords(text, f);
+    if (ungrounded.length)
       return {
         ...template,
-        note: `the model's text named ${undetected.map((t) => JSON.stringify(t)).join(', ')}, not detected: template kept`,
+        note: `the model's text said ${ungrounded
+          .slice(0, 5)
+          .map((t) => JSON.stringify(t))
+          .join(', ')}, not detected: template kept`,
       };
     return { text, engine: `generative:${provider.name}` };
   } catch (e) {

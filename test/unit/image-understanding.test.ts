@@ -9,7 +9,7 @@ import {
   summariseImage,
   TEMPLATE_SUMMARY_METHOD,
   templateSummary,
-  undetectedVisualTerms,
+  ungroundedWords,
 } from '../../activities/image/describe-image.ts';
 import { decodeFailureMessage, imageRefusal, openImage } from '../../activities/image/image-input.ts';
 import { readImageText } from '../../activities/image/read-image-text.ts';
@@ -181,14 +181,28 @@ describe('detections, colours and the description (pure)', () => {
       'An image in which no text or known objects were detected.',
     );
   });
-  it('finds object classes and colours a generated text adds', () => {
+  it('finds the words of a generated text that nothing detected supports', () => {
     const f = {
       objects: [obj('dog')],
       lines: ['Red Cross appeal'],
       colours: [{ colour: 'white' as const, share: 0.8 }],
     };
-    expect(undetectedVisualTerms('A white poster with a dog for the Red Cross appeal.', f)).toEqual([]);
-    expect(undetectedVisualTerms('Two women walk a dog past a blue car.', f).sort()).toEqual(['blue', 'car', 'women']);
+    expect(ungroundedWords('A white image showing a dog, with the text Red Cross appeal.', f)).toEqual([]);
+    expect(ungroundedWords('Two women walk a dog past a blue car.', f).sort()).toEqual([
+      'blue',
+      'car',
+      'past',
+      'two',
+      'walk',
+      'women',
+    ]);
+    expect(ungroundedWords('An empty library door with a banner in the centre.', f)).toEqual([
+      'empty',
+      'library',
+      'door',
+      'banner',
+      'centre',
+    ]);
   });
 
   const provider = (text: string | Error): GenerativeProvider => ({
@@ -205,13 +219,15 @@ describe('detections, colours and the description (pure)', () => {
   };
   it("keeps the provider's text when grounded and says which engine wrote it", async () => {
     expect(await summariseImage(findings)).toMatchObject({ engine: TEMPLATE_SUMMARY_METHOD });
-    const ok = await summariseImage(findings, provider('A red poster for the City Marathon on Sunday at 9 am.'));
-    expect(ok).toEqual({ text: 'A red poster for the City Marathon on Sunday at 9 am.', engine: 'generative:fake' });
+    const ok = await summariseImage(findings, provider('A mostly red image showing a person, with the text City Marathon, Sunday 9 am.'));
+    expect(ok).toEqual({ text: 'A mostly red image showing a person, with the text City Marathon, Sunday 9 am.', engine: 'generative:fake' });
   });
   it('falls back to the template, with the reason, when the provider invents or fails', async () => {
     const invented = await summariseImage(findings, provider('A red poster with a dog for the marathon.'));
     expect(invented.engine).toBe(TEMPLATE_SUMMARY_METHOD);
     expect(invented.note).toMatch(/"dog", not detected/);
+    const placed = await summariseImage(findings, provider('A red banner for the City Marathon in the centre.'));
+    expect(placed.note).toMatch(/"banner", "centre", not detected: template kept/);
     const name = await summariseImage(findings, provider('A poster for the Boston Marathon.'));
     expect(name.note).toMatch(/"Boston"/);
     const failed = await summariseImage(findings, provider(new Error('timeout')));
