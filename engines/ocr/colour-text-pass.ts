@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import { rgbPixels } from '../vision/rgb-pixels.ts';
 import type { GrayImage } from '../layout/ink.ts';
 import type { Word } from '../layout/page-content.ts';
 import type { OcrEngine } from './engine.ts';
@@ -54,18 +54,8 @@ export async function addColourText(
   engine: OcrEngine,
   signal?: AbortSignal,
 ): Promise<ColourPassResult> {
-  const { data, info } = await sharp(file, { failOn: 'none' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { image, colourful } = darkestChannel(
-    new Uint8Array(data.buffer, data.byteOffset, data.length),
-    info.width,
-    info.height,
-  );
+  const px = await rgbPixels(file);
+  const { image, colourful } = darkestChannel(px.data, px.width, px.height);
   if (colourful < MIN_COLOURFUL_SHARE) return { words: found, added: 0, ran: false };
   signal?.throwIfAborted();
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-colour-'));

@@ -3,7 +3,7 @@
  * pink, brown): each pixel of a small thumbnail is named by its hue, saturation and lightness, and the names that
  * cover at least a share of the image are returned, largest first. Used by the image summary.
  */
-import sharp from 'sharp';
+import { rgbPixels } from './rgb-pixels.ts';
 
 export const COLOUR_NAMES = [
   'black', 'white', 'grey', 'red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown',
@@ -57,13 +57,5 @@ export function colourShares(rgb: Uint8Array, minShare = 0.12, max = 3): ColourS
 
 /** The dominant colours of an image file (a 64-px thumbnail, transparency over white). */
 export async function dominantColours(file: string): Promise<ColourShare[]> {
-  const { data } = await sharp(file, { failOn: 'none' })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(64, 64, { fit: 'fill' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return colourShares(new Uint8Array(data.buffer, data.byteOffset, data.length));
+  return colourShares((await rgbPixels(file, 64)).data);
 }

@@ -8,7 +8,7 @@
  * objects and text (moderation-signals.ts); `coverageNote` is what this model alone covers. The model is loaded once per
  * worker process (lazy singleton) and classification never throws: failures come back as a reason.
  */
-import sharp from 'sharp';
+import { rgbPixels } from './rgb-pixels.ts';
 import { type Tf, tfRuntime } from './tfjs-runtime.ts';
 
 /** nsfwjs's five classes, in the model's output order */
@@ -163,18 +163,9 @@ export async function moderateImage(
   }
   try {
     const t0 = performance.now();
-    // same framing as nsfwjs in a browser: the whole image, auto-oriented, stretched to the model's square input;
-    // transparency over white (a transparent PNG is not a black one)
-    const { data, info } = await sharp(file, { failOn: 'none' })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(m.size, m.size, { fit: 'fill' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
-    const input = m.tf.tensor3d(Float32Array.from(data), [info.height, info.width, 3], 'float32');
+    // same framing as nsfwjs in a browser: the whole image stretched to the model's square input
+    const px = await rgbPixels(file, m.size);
+    const input = m.tf.tensor3d(Float32Array.from(px.data), [px.height, px.width, 3], 'float32');
     let predictions: Awaited<ReturnType<Classifier['classify']>>;
     try {
       predictions = await m.model.classify(input, NSFW_CLASSES.length);

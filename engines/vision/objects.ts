@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import sharp from 'sharp';
+import { rgbPixels } from './rgb-pixels.ts';
 import type { Tf } from './tfjs-runtime.ts';
 import { tfRuntime } from './tfjs-runtime.ts';
 
@@ -135,16 +135,9 @@ export async function detectObjects(file: string, minScore = DEFAULT_OBJECT_MIN_
   try {
     const t0 = performance.now();
     // the whole image stretched to the square input, 0–255 floats (as the package feeds it)
-    const { data, info } = await sharp(file, { failOn: 'none' })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(m.size, m.size, { fit: 'fill' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const px = await rgbPixels(file, m.size);
     const rows = tf.tidy(() => {
-      const input = tf.tensor4d(Float32Array.from(data), [1, info.height, info.width, 3], 'float32');
+      const input = tf.tensor4d(Float32Array.from(px.data), [1, px.height, px.width, 3], 'float32');
       return m.model.execute(input, ['tower_0/detections']) as import('@tensorflow/tfjs').Tensor;
     });
     const all = ((await rows.array()) as number[][][])[0];

@@ -7,8 +7,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createImageActivities } from '../../activities/image/image-activities.ts';
 import { FULL_IMAGE } from '../../bench/images.bench.ts';
@@ -19,6 +17,7 @@ import { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../../schemas/pipeline.ts';
 import { noiseImage, pixelBombPng, truncated } from '../helpers/bad-images.ts';
+import { clientErrorOf } from '../helpers/client-error-of.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -60,18 +59,6 @@ async function run(body: Buffer, name: string, fileType: string) {
     args: [input],
   });
   return stack.storage.readJson<unknown>(result.segments[0].standardOutputUri);
-}
-
-async function clientErrorOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowFailedError);
-  let cause = (e as WorkflowFailedError).cause;
-  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error).cause as Error | undefined;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 const poster = GENERATED_IMAGES.find((g) => g.name === 'adopt')!;
