@@ -123,7 +123,7 @@ describe('moderation over all 7 BDA categories (pure)', () => {
     const reported = Object.fromEntries(reportedModeration(j, 0.5).map((l) => [l.category, l.confidence]));
     expect(reported.Violence).toBeCloseTo(0.57, 2);
     expect(reported.Alcohol).toBeCloseTo(0.63, 2);
-    expect(reported['Drugs & Tobacco']).toBeGreaterThan(0.7);
+    expect(reported['Drugs & Tobacco']).toBeGreaterThan(0.6);
     expect(reported['Hate symbols']).toBeGreaterThan(0.7);
     expect(reported.Explicit).toBeUndefined();
     expect(j.find((x) => x.category === 'Violence')?.evidence).toContain('object knife 0.95');
@@ -219,8 +219,14 @@ describe('detections, colours and the description (pure)', () => {
   };
   it("keeps the provider's text when grounded and says which engine wrote it", async () => {
     expect(await summariseImage(findings)).toMatchObject({ engine: TEMPLATE_SUMMARY_METHOD });
-    const ok = await summariseImage(findings, provider('A mostly red image showing a person, with the text City Marathon, Sunday 9 am.'));
-    expect(ok).toEqual({ text: 'A mostly red image showing a person, with the text City Marathon, Sunday 9 am.', engine: 'generative:fake' });
+    const ok = await summariseImage(
+      findings,
+      provider('A mostly red image showing a person, with the text City Marathon, Sunday 9 am.'),
+    );
+    expect(ok).toEqual({
+      text: 'A mostly red image showing a person, with the text City Marathon, Sunday 9 am.',
+      engine: 'generative:fake',
+    });
   });
   it('falls back to the template, with the reason, when the provider invents or fails', async () => {
     const invented = await summariseImage(findings, provider('A red poster with a dog for the marathon.'));
@@ -298,4 +304,18 @@ describe('the colour-contrast OCR pass', () => {
       await closeOcrEngines();
     }
   }, 60_000);
+});
+
+describe('text is weaker evidence than what is shown (pure)', () => {
+  const judge = (t: string) =>
+    reportedModeration(
+      judgeModeration({ text: { text: t, engine: 'ocr' }, objects: { objects: [], engine: 'cn' } }),
+      0.5,
+    );
+  it('one mention stays below the threshold, several reach it', () => {
+    expect(judge('Fresh bread, cheese and local wine')).toEqual([]);
+    expect(judge('BEER AND WINE FESTIVAL · craft beers, cider and cocktails').map((l) => l.category)).toEqual([
+      'Alcohol',
+    ]);
+  });
 });
