@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import sharp from 'sharp';
 import { createImageActivities } from '../activities/image/image-activities.ts';
+import { createSummaryActivities } from '../activities/summary/summary-activities.ts';
 import { loadIabTaxonomy } from '../engines/language/iab-categories.ts';
 import { closeOcrEngines } from '../engines/ocr/choose-engine.ts';
 import { openStorage } from '../engines/storage/open-storage.ts';
@@ -76,15 +77,13 @@ export default async function bench(): Promise<string> {
     const config = loadConfig({
       QUARRY_HOME: path.join(work, '.quarry'),
       QUARRY_ALLOWED_ROOTS: work,
-      // QUARRY_GENERATIVE_PROVIDER=embedded npm run bench -- images: summaries phrased by the model, when grounded
-      QUARRY_GENERATIVE_PROVIDER: process.env.QUARRY_GENERATIVE_PROVIDER,
+      // QUARRY_GENERATIVE=embedded npm run bench -- images: summaries phrased by the model, when grounded (default off)
+      QUARRY_GENERATIVE: process.env.QUARRY_GENERATIVE ?? process.env.QUARRY_GENERATIVE_PROVIDER ?? 'off',
       QUARRY_GGUF_PATH: process.env.QUARRY_GGUF_PATH,
     });
-    const image = createImageActivities({
-      config,
-      storage: openStorage(config),
-      client: undefined as unknown as Client,
-    });
+    const deps = { config, storage: openStorage(config), client: undefined as unknown as Client };
+    const image = createImageActivities(deps);
+    const summaries = createSummaryActivities(deps);
     const rows: string[] = [];
     let n = 0;
     const only = process.env.BENCH_IMAGES_VARIANTS?.split(',');
@@ -122,6 +121,8 @@ export default async function bench(): Promise<string> {
           blueprints: [],
           sync: false,
         });
+        // what the workflow does next on the generative queue
+        if (r.phraseSummary) await summaries.phraseImageSummary({ standardOutputUri: r.uri });
         sum.ms += performance.now() - t0;
         const out = JSON.parse(await fs.readFile(new URL(r.uri), 'utf8')) as Out;
         const ref = tokens(g.text);

@@ -80,7 +80,10 @@ export const ImageStandardOutput = z.object({
       iab_engine: z.string().optional(),
       detected_objects: z.array(DetectedObjectEntry).optional(),
       object_engine: z.string().optional(),
-      dominant_colours: z.array(z.object({ colour: z.string(), share: z.number() })).optional(),
+      /** the text read and the dominant colours the summary was built from (with `detected_objects`) */
+      summary_source: z
+        .object({ lines: z.array(z.string()), colours: z.array(z.object({ colour: z.string(), share: z.number() })) })
+        .optional(),
       /** Quarry extra: capabilities asked for but not produced, and why (never invented) */
       not_generated: z.record(z.string(), z.string()).optional(),
     })

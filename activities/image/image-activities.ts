@@ -3,12 +3,13 @@
  * first (image-input.ts: formats, 5 MB / 4K, pixel bombs, truncation → ClientError). Then, as asked for:
  * TEXT_DETECTION with the documents' OCR engine (read-image-text.ts); CONTENT_MODERATION over all 7 of BDA's
  * categories from nsfwjs, CenterNet objects and the text read, each category saying which engines judged it
- * (engines/vision/moderation-signals.ts); IMAGE_SUMMARY and IAB from the detections (describe-image.ts), phrased
- * by the configured generative provider when it stays grounded. Logos are not analysed, and the output says so.
+ * (engines/vision/moderation-signals.ts); IMAGE_SUMMARY (a template sentence) and IAB from the detections
+ * (describe-image.ts). With a generative provider configured the result says so (`phraseSummary`) and the workflow
+ * has the model phrase the summary on the generative queue (phraseImageSummary). Logos are not analysed, and the
+ * output says so.
  */
 import { promises as fs } from 'node:fs';
 import { configuredProvider } from '../../engines/language/configured.ts';
-import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { type ColourShare, dominantColours } from '../../engines/vision/colours.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
@@ -27,15 +28,12 @@ import { type ImageText, readImageText } from './read-image-text.ts';
 export const LOGOS_NOT_ANALYSED =
   'not analysed: no logo reference library or logo provider is configured (none ships offline)';
 
-export function createImageActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
+export function createImageActivities(deps: ActivityDeps) {
   const { storage, config } = deps;
-  let provider: GenerativeProvider | null | undefined = deps.provider;
-  const summaryProvider = () => {
-    if (provider === undefined) provider = configuredProvider(config.generative);
-    return provider ?? undefined;
-  };
 
-  async function analyzeImage(input: PipelineInput): Promise<{ uri: string; words: number; lines: number }> {
+  async function analyzeImage(
+    input: PipelineInput,
+  ): Promise<{ uri: string; words: number; lines: number; phraseSummary?: boolean }> {
     const cfg = input.standardOutputConfiguration.image ?? defaultStandardOutputConfiguration.image;
     const cat = cfg?.extraction?.category;
     const types = cat?.state === 'ENABLED' ? (cat.types ?? []) : [];
@@ -106,11 +104,11 @@ export function createImageActivities(deps: ActivityDeps & { provider?: Generati
         colours: (await colours) ?? [],
       };
       if (want.summary) {
-        const s = await summariseImage(findings, summaryProvider());
+        const s = await summariseImage(findings);
         image.summary = s.text;
         image.summary_engine = s.engine;
-        image.dominant_colours = findings.colours;
-        if (s.note) notGenerated.IMAGE_SUMMARY = s.note;
+        // what the model may phrase from, on the generative queue (the objects are in detected_objects)
+        image.summary_source = { lines: findings.lines, colours: findings.colours };
       }
       if (want.iab) {
         image.iab_categories = imageIabCategories(findings);
@@ -145,7 +143,8 @@ export function createImageActivities(deps: ActivityDeps & { provider?: Generati
     });
     const uri = standardOutputUri(input.assetOutputUri);
     await storage.writeJson(uri, result.json);
-    return { uri, words: result.words, lines: result.lines };
+    const phrase = want.summary && configuredProvider(config.generative) !== null;
+    return { uri, words: result.words, lines: result.lines, ...(phrase ? { phraseSummary: true } : {}) };
   }
 
   return { analyzeImage };

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createImageActivities } from '../../activities/image/image-activities.ts';
+import { createSummaryActivities } from '../../activities/summary/summary-activities.ts';
+import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { FULL_IMAGE } from '../../bench/images.bench.ts';
 import { GENERATED_IMAGES, renderImage } from '../../bench/images/posters.ts';
 import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
@@ -38,27 +40,27 @@ afterAll(async () => {
   await closeOcrEngines();
 });
 
-async function run(body: Buffer, name: string, fileType: string) {
-  const file = path.join(stack.root, 'in', `${n}-${name}`);
+async function run(body: Buffer, name: string, fileType: string, on: Stack = stack) {
+  const file = path.join(on.root, 'in', `${n}-${name}`);
   await fs.writeFile(file, body);
   const uri = pathToFileURL(file).href;
   const input: PipelineInput = {
     jobId: `job-${n}`,
     assetIndex: 0,
     assetUri: uri,
-    assetOutputUri: pathToFileURL(path.join(stack.root, 'out', String(n++), '0')).href,
+    assetOutputUri: pathToFileURL(path.join(on.root, 'out', String(n++), '0')).href,
     asset: { uri, bytes: body.length, fileType, mediaType: '', modality: 'IMAGE' },
     modality: 'IMAGE',
     standardOutputConfiguration: FULL_IMAGE,
     blueprints: [],
     sync: false,
   };
-  const result: PipelineResult = await stack.client.workflow.execute('imagePipeline', {
+  const result: PipelineResult = await on.client.workflow.execute('imagePipeline', {
     taskQueue: TaskQueue.orchestration,
-    workflowId: `imagePipeline-${input.jobId}-${stack.namespace}`,
+    workflowId: `imagePipeline-${input.jobId}-${on.namespace}`,
     args: [input],
   });
-  return stack.storage.readJson<unknown>(result.segments[0].standardOutputUri);
+  return on.storage.readJson<unknown>(result.segments[0].standardOutputUri);
 }
 
 const poster = GENERATED_IMAGES.find((g) => g.name === 'adopt')!;
@@ -128,5 +130,47 @@ describe('image pipeline: bad inputs are ClientErrors', () => {
     // the worker still serves
     const ok = ImageStandardOutput.parse(await run(await renderImage(poster, 'png'), 'again.png', 'PNG'));
     expect(ok.image.text_lines?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('image pipeline: the summary phrased on the generative queue', () => {
+  let gen: Stack;
+  const answers = [
+    'A mostly white and blue image with the text ADOPT A PET.',
+    'A golden retriever puppy on a sunny beach.',
+  ];
+  const prompts: string[] = [];
+  const fake: GenerativeProvider = {
+    name: 'fake',
+    async generate(req) {
+      prompts.push(req.prompt);
+      return { text: answers[prompts.length - 1] ?? '', model: 'fake' };
+    },
+  };
+  beforeAll(async () => {
+    gen = await createStack({
+      address: inject('temporalAddress'),
+      queues: [TaskQueue.orchestration, TaskQueue.image, TaskQueue.generative],
+      activities: (deps) => ({
+        [TaskQueue.image]: createImageActivities(deps),
+        [TaskQueue.generative]: createSummaryActivities({ ...deps, provider: fake }),
+      }),
+      // a provider is configured (never called by the image worker); the generative worker holds the fake one
+      env: { QUARRY_GENERATIVE: 'openai-compatible', QUARRY_GENERATIVE_URL: 'http://127.0.0.1:9/v1' },
+    });
+    await fs.mkdir(path.join(gen.root, 'in'), { recursive: true });
+  });
+  afterAll(() => gen?.close());
+
+  it('keeps a grounded phrasing, and the template with the reason when the model invents', async () => {
+    const png = await renderImage(poster, 'png');
+    const phrased = ImageStandardOutput.parse(await run(png, 'a.png', 'PNG', gen));
+    expect(prompts[0]).toMatch(/Text read: ADOPT A PET/);
+    expect(phrased.image.summary).toBe(answers[0]);
+    expect(phrased.image.summary_engine).toBe('generative:fake');
+    const refused = ImageStandardOutput.parse(await run(png, 'b.png', 'PNG', gen));
+    expect(refused.image.summary_engine).toBe('template:image-detections-v1');
+    expect(refused.image.summary).toMatch(/^A mostly .* image with the text "ADOPT A PET/);
+    expect(refused.image.not_generated?.IMAGE_SUMMARY).toMatch(/not detected: template kept/);
   });
 });
