@@ -25,6 +25,33 @@ export type ImageTextLine = z.infer<typeof ImageTextLine>;
 /** One moderation label: a BDA category with its confidence (0..1). */
 export const ModerationLabel = z.object({ category: z.string(), confidence: z.number().min(0).max(1) });
 
+/** Quarry extra: how one of BDA's 7 moderation categories was judged (or that it was not, and why). */
+export const ModerationCategoryJudgement = z.object({
+  category: z.string(),
+  judged: z.boolean(),
+  confidence: z.number().min(0).max(1),
+  judged_by: z.array(z.string()),
+  evidence: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+/** BDA's IAB entry (reference §1.10). */
+export const ImageIabCategory = z.object({
+  id: z.string(),
+  type: z.literal('IAB'),
+  category: z.string(),
+  confidence: z.number().min(0).max(1),
+  taxonomy_level: z.number().int().positive(),
+  parent_name: z.string(),
+});
+
+/** Quarry extra: one COCO object found in the image (normalised box). */
+export const DetectedObjectEntry = z.object({
+  label: z.string(),
+  score: z.number().min(0).max(1),
+  box: BoundingBox,
+});
+
 export const ImageStandardOutput = z.object({
   metadata: z
     .object({
@@ -40,11 +67,23 @@ export const ImageStandardOutput = z.object({
   image: z
     .object({
       summary: z.string().optional(),
-      iab_categories: z.array(z.record(z.string(), z.unknown())).optional(),
+      iab_categories: z.array(ImageIabCategory).optional(),
       content_moderation: z.array(ModerationLabel).optional(),
       logos: z.array(z.record(z.string(), z.unknown())).optional(),
       text_words: z.array(ImageTextWord).optional(),
       text_lines: z.array(ImageTextLine).optional(),
+      /** Quarry extras: the engine that wrote each part, and the detections the summary and IAB were built from */
+      ocr_engine: z.string().optional(),
+      moderation_engine: z.string().optional(),
+      moderation_categories: z.array(ModerationCategoryJudgement).optional(),
+      summary_engine: z.string().optional(),
+      iab_engine: z.string().optional(),
+      detected_objects: z.array(DetectedObjectEntry).optional(),
+      object_engine: z.string().optional(),
+      /** the text read and the dominant colours the summary was built from (with `detected_objects`) */
+      summary_source: z
+        .object({ lines: z.array(z.string()), colours: z.array(z.object({ colour: z.string(), share: z.number() })) })
+        .optional(),
       /** Quarry extra: capabilities asked for but not produced, and why (never invented) */
       not_generated: z.record(z.string(), z.string()).optional(),
     })

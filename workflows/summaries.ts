@@ -27,3 +27,6 @@ export const phraseDocumentSummary = (args: { standardOutputUri: string; summary
 
 export const phraseAudioSummaries = (args: { standardOutputUri: string }) =>
   leavingExtractive(summaries.phraseAudioSummaries(args));
+
+export const phraseImageSummary = (args: { standardOutputUri: string }) =>
+  leavingExtractive(summaries.phraseImageSummary(args));

@@ -1,153 +1,138 @@
 /**
- * IMAGE activities (task queue quarry-image): metadata (sharp) and TEXT_DETECTION with the same OCR engine as
- * documents (native tesseract by default, tesseract.js fallback): words and lines with boxes, 4-point polygons
- * and confidences. CONTENT_MODERATION is partial (nsfwjs: Explicit, Swimwear or Underwear; ./moderation.ts). Logos,
- * IAB categories and the image summary need models Quarry does not ship: when asked for they come back empty with
- * the reason in `image.not_generated` (never invented); partial moderation says there what it cannot see.
+ * IMAGE activities (task queue quarry-image): one image in, BDA's IMAGE standard output out. The input is checked
+ * first (image-input.ts: formats, 5 MB / 4K, pixel bombs, truncation → ClientError). Then, as asked for:
+ * TEXT_DETECTION with the documents' OCR engine (read-image-text.ts); CONTENT_MODERATION over all 7 of BDA's
+ * categories from nsfwjs, CenterNet objects and the text read, each category saying which engines judged it
+ * (engines/vision/moderation-signals.ts); IMAGE_SUMMARY (a template sentence) and IAB from the detections
+ * (describe-image.ts). With a generative provider configured the result says so (`phraseSummary`) and the workflow
+ * has the model phrase the summary on the generative queue (phraseImageSummary). Logos are not analysed, and the
+ * output says so.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import sharp from 'sharp';
-import { clientError } from '../../engines/client-error.ts';
-import { wordsToLines } from '../../engines/layout/lines.ts';
-import { readingOrder } from '../../engines/layout/reading-order.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
-import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
-import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
+import { type ColourShare, dominantColours } from '../../engines/vision/colours.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
-import { boundingBoxOf as bbox, polygonOf as polygon } from '../../schemas/box.ts';
-import { ImageStandardOutput, type ImageTextLine, type ImageTextWord } from '../../schemas/image-output.ts';
+import { judgeModeration, reportedModeration } from '../../engines/vision/moderation-signals.ts';
+import { detectObjects, type ObjectDetection } from '../../engines/vision/objects.ts';
+import { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { defaultStandardOutputConfiguration } from '../../schemas/output-configuration.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';
 import type { PipelineInput } from '../../schemas/pipeline.ts';
 import { activityContext } from '../activity-context.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { IMAGE_IAB_METHOD, imageIabCategories, type ImageFindings, summariseImage } from './describe-image.ts';
+import { openImage } from './image-input.ts';
+import { type ImageText, readImageText } from './read-image-text.ts';
 
-const round = (v: number) => Math.round(v * 1000) / 1000;
+export const LOGOS_NOT_ANALYSED =
+  'not analysed: no logo reference library or logo provider is configured (none ships offline)';
 
 export function createImageActivities(deps: ActivityDeps) {
   const { storage, config } = deps;
 
-  async function analyzeImage(input: PipelineInput): Promise<{ uri: string; words: number; lines: number }> {
+  async function analyzeImage(
+    input: PipelineInput,
+  ): Promise<{ uri: string; words: number; lines: number; phraseSummary?: boolean }> {
     const cfg = input.standardOutputConfiguration.image ?? defaultStandardOutputConfiguration.image;
     const cat = cfg?.extraction?.category;
     const types = cat?.state === 'ENABLED' ? (cat.types ?? []) : [];
     const boxes = cfg?.extraction?.boundingBox.state !== 'DISABLED';
     const gen = cfg?.generativeField?.state === 'ENABLED' ? (cfg.generativeField.types ?? []) : [];
-    const limits = config.documents.limits;
+    const want = {
+      text: types.includes('TEXT_DETECTION'),
+      moderation: types.includes('CONTENT_MODERATION'),
+      logos: types.includes('LOGOS'),
+      summary: gen.includes('IMAGE_SUMMARY'),
+      iab: gen.includes('IAB'),
+    };
+    // moderation, the summary and IAB read the image's text and objects even when TEXT_DETECTION is not asked for
+    const needText = want.text || want.moderation || want.summary || want.iab;
+    const needObjects = want.moderation || want.summary || want.iab;
+    const signal = activityContext()?.cancellationSignal;
     const result = await storage.withLocalFile(input.assetUri, async (local) => {
-      let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
-      try {
-        meta = await sharp(local).metadata();
-        await sharp(local).resize(32).raw().toBuffer();
-      } catch (e) {
-        throw clientError(
-          'InvalidInput',
-          `the image is corrupt or of an unsupported kind: ${String((e as Error).message).slice(0, 200)}`,
-        );
-      }
-      const width = meta.autoOrient?.width ?? meta.width ?? 0;
-      const height = meta.autoOrient?.height ?? meta.pageHeight ?? meta.height ?? 0;
-      if (width > limits.maxPixels || height > limits.maxPixels)
-        throw clientError(
-          'LimitExceeded',
-          `the image is ${width} x ${height} px; the limit is ${limits.maxPixels} px a side (QUARRY_DOC_MAX_PIXELS)`,
-        );
+      const facts = await openImage(local, (await fs.stat(local)).size, config.images.limits);
       const image: ImageStandardOutput['image'] = {};
       const notGenerated: Record<string, string> = {};
-      let words = 0;
-      let lines = 0;
-      // started before OCR so the two overlap (native tesseract runs in its own process); never rejects
+      // the models run in this process while native tesseract runs in its own: started together, none rejects
       const { threshold, model } = config.images.moderation;
-      const moderation = types.includes('CONTENT_MODERATION') ? moderateImage(local, threshold, model) : undefined;
-      if (types.includes('TEXT_DETECTION')) {
-        const engine = await defaultOcrEngine(config);
-        const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-image-'));
-        try {
-          const gray = await imagePageToGray(local, 0);
-          // photos are not pages: no deskew (it would tilt scene text), contrast stretch only
-          const { image: clean } = await preprocessForOcr(gray, { deskew: false });
-          const file = path.join(tmp, 'image.pgm');
-          await fs.writeFile(file, pgmBytes(clean));
-          // the documents' automatic layout (PSM 3), whose sparse-text pass (PSM 11 over what it left unread)
-          // picks up scattered text: on photographed receipts and forms PSM 11 alone read fewer words right
-          // (word F1 70.5 vs 74.6 % on SROIE dev, 77.8 vs 78.5 % on FUNSD; bench/ocr-photos.bench.ts)
-          const ocr = await engine.recognize(file, {
-            psm: config.images.ocrPsm,
-            signal: activityContext()?.cancellationSignal,
-          });
-          const geo = { widthPt: clean.width, heightPt: clean.height };
-          const found = wordsToLines(
-            ocr.words.filter((w) => w.text.trim() && w.confidence > 0.2),
-            geo,
-          );
-          const ordered = readingOrder(found, (l) => l.box).flat();
-          const textLines: ImageTextLine[] = [];
-          const textWords: ImageTextWord[] = [];
-          ordered.forEach((l, li) => {
-            const lineId = `line-${li}`;
-            const conf = l.words.reduce((s, w) => s + w.confidence, 0) / l.words.length;
-            textLines.push({
-              id: lineId,
-              type: 'TEXT_LINE',
-              text: l.text,
-              confidence: round(conf),
-              locations: boxes ? [{ bounding_box: bbox(l.box), polygon: polygon(l.box) }] : [],
-            });
-            for (const w of l.words)
-              textWords.push({
-                id: `word-${words++}`,
-                type: 'TEXT_WORD',
-                text: w.text,
-                confidence: round(w.confidence),
-                line_id: lineId,
-                locations: boxes ? [{ bounding_box: bbox(w.box), polygon: polygon(w.box) }] : [],
-              });
-          });
-          lines = textLines.length;
-          image.text_words = textWords;
-          image.text_lines = textLines;
-          image.ocr_engine = ocr.engine;
-        } finally {
-          await fs.rm(tmp, { recursive: true, force: true });
-        }
+      const nsfw = want.moderation ? moderateImage(local, threshold, model) : undefined;
+      const objects: Promise<ObjectDetection> | undefined = needObjects
+        ? detectObjects(local, config.images.objectScore)
+        : undefined;
+      const colours: Promise<ColourShare[]> | undefined = want.summary
+        ? dominantColours(local).catch(() => [])
+        : undefined;
+      let text: ImageText | undefined;
+      if (needText)
+        text = await readImageText(local, await defaultOcrEngine(config), { psm: config.images.ocrPsm, boxes, signal });
+      if (want.text && text) {
+        image.text_words = text.words;
+        image.text_lines = text.lines;
+        image.ocr_engine = text.engine;
+      }
+      const found = await objects;
+      if (found) {
+        image.detected_objects = found.objects;
+        if (found.engine) image.object_engine = found.engine;
       }
       let moderationCount = 0;
-      if (moderation) {
-        // nsfwjs covers Explicit / Swimwear or Underwear only: the note says so, and which categories are not seen
-        const m = await moderation;
-        image.content_moderation = m.labels;
-        moderationCount = m.labels.length;
-        notGenerated.CONTENT_MODERATION = m.note;
-        if (m.engine) image.moderation_engine = m.engine;
+      if (nsfw) {
+        const n = await nsfw;
+        const judgements = judgeModeration({
+          nsfw: n.scores && n.engine ? { scores: n.scores, engine: n.engine } : undefined,
+          nsfwError: n.scores ? undefined : n.note,
+          objects: found?.engine ? { objects: found.objects, engine: found.engine } : undefined,
+          objectsError: found?.error,
+          text: text ? { text: text.lines.map((l) => l.text).join('\n'), engine: text.engine } : undefined,
+        });
+        image.content_moderation = reportedModeration(judgements, threshold);
+        image.moderation_categories = judgements;
+        moderationCount = image.content_moderation.length;
+        const unjudged = judgements.filter((j) => !j.judged).map((j) => j.category);
+        if (n.engine) image.moderation_engine = n.engine;
+        if (unjudged.length)
+          notGenerated.CONTENT_MODERATION = `partial: ${unjudged.join(', ')} not judged (see moderation_categories)`;
       }
-      if (types.includes('LOGOS')) {
+      if (want.logos) {
         image.logos = [];
-        notGenerated.LOGOS = 'no logo-detection model is configured (none ships offline)';
+        notGenerated.LOGOS = LOGOS_NOT_ANALYSED;
       }
-      if (gen.includes('IAB')) {
-        image.iab_categories = [];
-        notGenerated.IAB = 'no IAB classification provider is configured';
+      const findings: ImageFindings = {
+        objects: found?.objects ?? [],
+        lines: text?.lines.map((l) => l.text) ?? [],
+        colours: (await colours) ?? [],
+      };
+      if (want.summary) {
+        const s = await summariseImage(findings);
+        image.summary = s.text;
+        image.summary_engine = s.engine;
+        // what the model may phrase from, on the generative queue (the objects are in detected_objects)
+        image.summary_source = { lines: findings.lines, colours: findings.colours };
       }
-      if (gen.includes('IMAGE_SUMMARY')) {
-        image.summary = '';
-        notGenerated.IMAGE_SUMMARY = 'none generated: no image-captioning provider is configured';
+      if (want.iab) {
+        image.iab_categories = imageIabCategories(findings);
+        image.iab_engine = IMAGE_IAB_METHOD;
+        if (!image.iab_categories.length)
+          notGenerated.IAB = 'no IAB category matched the text read and the objects detected';
       }
       if (Object.keys(notGenerated).length) image.not_generated = notGenerated;
       const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
+      const words = image.text_words?.length ?? 0;
+      const lines = image.text_lines?.length ?? 0;
       const json: ImageStandardOutput = {
         metadata: {
           asset_id: String(input.assetIndex),
           semantic_modality: 'IMAGE',
           ...(s3 ? { s3_bucket: s3[1], s3_key: s3[2] } : {}),
-          image_width_pixels: width,
-          image_height_pixels: height,
-          image_encoding: meta.format === 'jpeg' ? 'jpeg' : (meta.format ?? 'unknown'),
+          image_width_pixels: facts.width,
+          image_height_pixels: facts.height,
+          image_encoding: facts.format,
+          ...(facts.pages > 1 ? { image_page_count: facts.pages, analysed_page: 0 } : {}),
         },
         image,
         statistics: {
-          iab_category_count: 0,
+          iab_category_count: image.iab_categories?.length ?? 0,
           content_moderation_count: moderationCount,
           logo_count: 0,
           line_count: lines,
@@ -158,7 +143,8 @@ export function createImageActivities(deps: ActivityDeps) {
     });
     const uri = standardOutputUri(input.assetOutputUri);
     await storage.writeJson(uri, result.json);
-    return { uri, words: result.words, lines: result.lines };
+    const phrase = want.summary && configuredProvider(config.generative) !== null;
+    return { uri, words: result.words, lines: result.lines, ...(phrase ? { phraseSummary: true } : {}) };
   }
 
   return { analyzeImage };

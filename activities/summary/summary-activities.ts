@@ -12,6 +12,8 @@ import { configuredProvider } from '../../engines/language/configured.ts';
 import { phraseDocumentSummary as phrase } from '../../engines/language/document-summary.ts';
 import { phraseTranscriptSummary } from '../../engines/language/transcript-summary.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
+import { ImageStandardOutput } from '../../schemas/image-output.ts';
+import { type ImageFindings, summariseImage } from '../image/describe-image.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import { activityContext } from '../activity-context.ts';
@@ -132,6 +134,30 @@ export function createSummaryActivities(deps: ActivityDeps & { provider?: Genera
     return { method };
   }
 
-  return { phraseDocumentSummary, phraseAudioSummaries };
+  /**
+   * An image's summary phrased by the model from its detections (objects, text read, colours) and kept only when
+   * it states nothing they do not (activities/image/describe-image.ts); else the template sentence stays and
+   * `not_generated.IMAGE_SUMMARY` says what the model added.
+   */
+  async function phraseImageSummary(args: { standardOutputUri: string }): Promise<{ method: string }> {
+    const provider = deps.provider ?? configuredProvider(deps.config.generative);
+    const output = ImageStandardOutput.parse(await storage.readJson(args.standardOutputUri));
+    const img = output.image;
+    if (!provider || !img.summary_source || img.summary_engine?.startsWith('generative:'))
+      return { method: img.summary_engine ?? '' };
+    const findings: ImageFindings = {
+      objects: img.detected_objects ?? [],
+      lines: img.summary_source.lines,
+      colours: img.summary_source.colours as ImageFindings['colours'],
+    };
+    const s = await summariseImage(findings, provider);
+    img.summary = s.text;
+    img.summary_engine = s.engine;
+    if (s.note) img.not_generated = { ...img.not_generated, IMAGE_SUMMARY: s.note };
+    await storage.writeJson(args.standardOutputUri, ImageStandardOutput.parse(output));
+    return { method: s.engine };
+  }
+
+  return { phraseDocumentSummary, phraseAudioSummaries, phraseImageSummary };
 }
 export type SummaryActivities = ReturnType<typeof createSummaryActivities>;

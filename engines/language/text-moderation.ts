@@ -128,25 +128,30 @@ const LEXICON: Record<ModerationCategoryName, [string, number][]> = {
   ],
 };
 
+/** A lexicon's terms as word-boundary, case-insensitive expressions. */
+export function compileLexicon(terms: [string, number][]): (readonly [RegExp, number])[] {
+  return terms.map(([t, w]) => [new RegExp(`\\b(?:${t})\\b`, 'gi'), w] as const);
+}
+
+/** One text's score against one compiled lexicon: 1 − Π(1 − w) over the matches (each term counted ≤ 3 times). */
+export function lexiconScore(text: string, lexicon: (readonly [RegExp, number])[]): number {
+  let keep = 1;
+  for (const [re, w] of lexicon) {
+    const hits = text.match(re)?.length ?? 0;
+    if (hits) keep *= (1 - w) ** Math.min(hits, 3);
+  }
+  // a small floor: a lexicon never proves a text is clean
+  return Math.round((0.001 + 0.999 * (1 - keep)) * 10_000) / 10_000;
+}
+
 const COMPILED = Object.fromEntries(
-  Object.entries(LEXICON).map(([cat, terms]) => [
-    cat,
-    terms.map(([t, w]) => [new RegExp(`\\b(?:${t})\\b`, 'gi'), w] as const),
-  ]),
+  Object.entries(LEXICON).map(([cat, terms]) => [cat, compileLexicon(terms)]),
 ) as Record<ModerationCategoryName, (readonly [RegExp, number])[]>;
 
 /** Scores of one text in every category (0..1, rounded to 4 places). */
 export function moderateText(text: string): ModerationScores {
   const out = {} as ModerationScores;
-  for (const cat of MODERATION_CATEGORIES) {
-    let keep = 1;
-    for (const [re, w] of COMPILED[cat]) {
-      const hits = text.match(re)?.length ?? 0;
-      if (hits) keep *= (1 - w) ** Math.min(hits, 3);
-    }
-    // a small floor: a lexicon never proves a text is clean
-    out[cat] = Math.round((0.001 + 0.999 * (1 - keep)) * 10_000) / 10_000;
-  }
+  for (const cat of MODERATION_CATEGORIES) out[cat] = lexiconScore(text, COMPILED[cat]);
   return out;
 }
 

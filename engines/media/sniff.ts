@@ -70,9 +70,9 @@ export function sniffType(head: Buffer): SniffedType {
   if (head[0] === 0xff && (head[1] & 0xe0) === 0xe0 && (head[1] & 0x06) !== 0)
     return { fileType: 'MP3', mediaType: 'audio/mpeg', modality: 'AUDIO' };
   if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')
-    return { fileType: 'GIF', mediaType: 'image/gif', modality: null };
+    return { fileType: 'GIF', mediaType: 'image/gif', modality: 'IMAGE' };
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP')
-    return { fileType: 'WEBP', mediaType: 'image/webp', modality: null };
+    return { fileType: 'WEBP', mediaType: 'image/webp', modality: 'IMAGE' };
   if (ascii(head, 0, 2) === 'BM') return { fileType: 'BMP', mediaType: 'image/bmp', modality: null };
   return { fileType: 'UNKNOWN', mediaType: 'application/octet-stream', modality: null };
 }
@@ -94,4 +94,4 @@ export function routeModality(
 }
 
 export const supportedTypesMessage =
-  'supported types: PDF, TIFF, DOCX, PNG, JPEG (documents/images); WAV, MP3, FLAC, OGG, AMR, M4A/AAC, WEBM (audio); MP4, MOV, AVI, MKV, WEBM (video)';
+  'supported types: PDF, TIFF, DOCX, PNG, JPEG (documents/images); GIF, WEBP (images, first frame); WAV, MP3, FLAC, OGG, AMR, M4A/AAC, WEBM (audio); MP4, MOV, AVI, MKV, WEBM (video)';

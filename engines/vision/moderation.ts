@@ -3,14 +3,13 @@
  * WebAssembly backend. The model weights ship inside the nsfwjs npm package (`dist/models/*`, imported as modules
  * and handed to tfjs from memory), the .wasm binaries inside @tensorflow/tfjs-backend-wasm: nothing is fetched.
  *
- * The model sees five classes (Drawing, Hentai, Neutral, Porn, Sexy), so only BDA's nudity/suggestive categories
- * can be produced: Porn + Hentai → "Explicit", Sexy → "Swimwear or Underwear". Violence, Drugs & Tobacco, Alcohol
- * and Hate symbols are never produced, and the output says so (`coverageNote`). The model is loaded once per
+ * The model sees five classes (Drawing, Hentai, Neutral, Porn, Sexy), so it judges only BDA's nudity/suggestive
+ * categories: Porn + Hentai → "Explicit", Sexy → "Swimwear or Underwear". The other categories are judged from
+ * objects and text (moderation-signals.ts); `coverageNote` is what this model alone covers. The model is loaded once per
  * worker process (lazy singleton) and classification never throws: failures come back as a reason.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import sharp from 'sharp';
+import { rgbPixels } from './rgb-pixels.ts';
+import { type Tf, tfRuntime } from './tfjs-runtime.ts';
 
 /** nsfwjs's five classes, in the model's output order */
 export const NSFW_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'] as const;
@@ -91,7 +90,6 @@ export function mapToBdaModeration(
 
 // ---- the model (one per worker process) -------------------------------------------------------------------
 
-type Tf = typeof import('@tensorflow/tfjs');
 type Classifier = import('nsfwjs/core').NSFWJS;
 interface Loaded {
   tf: Tf;
@@ -106,20 +104,7 @@ let loading: Promise<Loaded> | undefined;
 
 async function loadModel(name: ModelName): Promise<Loaded> {
   const t0 = performance.now();
-  const require = createRequire(import.meta.url);
-  const tf = await import('@tensorflow/tfjs');
-  let backend = 'wasm';
-  try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // the .wasm files sit next to the package's main file; in Node they are read from disk, never fetched
-    wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}${path.sep}`);
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not initialise');
-  } catch {
-    backend = 'cpu'; // pure JS: ~15× slower, still correct
-    await tf.setBackend('cpu');
-  }
-  await tf.ready();
-  tf.enableProdMode();
+  const { tf, backend } = await tfRuntime();
   const spec = MODELS[name];
   const { NSFWJS } = await import('nsfwjs/core');
   const def = Object.values(await import(spec.module))[0] as import('nsfwjs/core').ModelDefinition;
@@ -178,18 +163,9 @@ export async function moderateImage(
   }
   try {
     const t0 = performance.now();
-    // same framing as nsfwjs in a browser: the whole image, auto-oriented, stretched to the model's square input;
-    // transparency over white (a transparent PNG is not a black one)
-    const { data, info } = await sharp(file, { failOn: 'none' })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .resize(m.size, m.size, { fit: 'fill' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
-    const input = m.tf.tensor3d(Float32Array.from(data), [info.height, info.width, 3], 'float32');
+    // same framing as nsfwjs in a browser: the whole image stretched to the model's square input
+    const px = await rgbPixels(file, m.size);
+    const input = m.tf.tensor3d(Float32Array.from(px.data), [px.height, px.width, 3], 'float32');
     let predictions: Awaited<ReturnType<Classifier['classify']>>;
     try {
       predictions = await m.model.classify(input, NSFW_CLASSES.length);

@@ -24,7 +24,7 @@ export const DocumentsConfig = section(
       maxPixels: variable(
         'QUARRY_DOC_MAX_PIXELS',
         kinds.integer().default(10000),
-        'longest side of a page image (and of an IMAGE asset), in pixels',
+        'longest side of a page image of a DOCUMENT, in pixels',
       ),
       pageGroupSize: variable(
         'QUARRY_DOC_PAGE_GROUP',
@@ -69,16 +69,34 @@ export const DocumentsConfig = section(
 export const ImagesConfig = section(
   'Images',
   z.object({
+    /** BDA's image limits (5 MB; the seed's 4K, BDA now says 8K): checked on the file and its header before decoding */
+    limits: z.object({
+      maxBytes: variable(
+        'QUARRY_IMAGE_MAX_BYTES',
+        kinds.integer().default(5 * 1024 * 1024),
+        'largest IMAGE file, in bytes (5 MB)',
+      ),
+      maxSide: variable(
+        'QUARRY_IMAGE_MAX_SIDE',
+        kinds.integer().default(4096),
+        'longest side of an IMAGE, in pixels (4K); larger headers (pixel bombs) are refused before decoding',
+      ),
+    }),
     ocrPsm: psm(
       'QUARRY_IMAGE_OCR_PSM',
       3,
       'IMAGE text detection (3: automatic layout with a sparse-text pass over what it left unread)',
     ),
+    objectScore: variable(
+      'QUARRY_IMAGE_OBJECT_SCORE',
+      kinds.number({ above: 0, atMost: 1 }).default(0.3),
+      'lowest CenterNet score of a detected object (moderation evidence, summary, IAB)',
+    ),
     moderation: z.object({
       model: variable(
         'QUARRY_IMAGE_MODERATION_MODEL',
         kinds.oneOf(['MobileNetV2', 'MobileNetV2Mid', 'InceptionV3']).default('MobileNetV2'),
-        'the nsfwjs model of IMAGE `CONTENT_MODERATION`',
+        'the nsfwjs model of IMAGE `CONTENT_MODERATION` (nudity; objects and text judge the other categories)',
       ),
       threshold: variable(
         'QUARRY_IMAGE_MODERATION_THRESHOLD',

@@ -7,7 +7,8 @@ export const magic = {
   png: () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
   wav: () => Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt ')]),
   corruptPdf: () => Buffer.from('%PDF-1.7\nCORRUPT'),
-  gif: () => Buffer.from('GIF89a....'),
+  /** a type no pipeline handles (GIF was, until images read GIF's first frame) */
+  bmp: () => Buffer.from('BM......'),
 };
 
 export async function writeFiles(dir: string, files: Record<string, Buffer>): Promise<void> {

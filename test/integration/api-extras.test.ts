@@ -95,9 +95,9 @@ describe('sync InvokeDataAutomation', () => {
   it('a bad file in a sync call is a 400 with the reason', async () => {
     await expect(
       sdk('AKIDTENANTA').send(
-        new InvokeDataAutomationCommand({ inputConfiguration: { bytes: Buffer.from('GIF89a...') }, dataAutomationProfileArn: PROFILE }),
+        new InvokeDataAutomationCommand({ inputConfiguration: { bytes: Buffer.from('BM......') }, dataAutomationProfileArn: PROFILE }),
       ),
-    ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/UnsupportedMediaType: unsupported file type GIF/) });
+    ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/UnsupportedMediaType: unsupported file type BMP/) });
   });
 });
 

@@ -6,8 +6,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentActivities } from '../../activities/document/document-activities.ts';
 import { runTool } from '../../engines/media/run-tool.ts';
@@ -18,6 +16,7 @@ import { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
 import type { PipelineInput, PipelineResult } from '../../schemas/pipeline.ts';
+import { clientErrorOf } from '../helpers/client-error-of.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -101,18 +100,6 @@ async function run(
     output: await stack.storage.readJson<Record<string, any>>(result.segments[0].standardOutputUri),
     input,
   };
-}
-
-async function clientErrorOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowFailedError);
-  let cause = (e as WorkflowFailedError).cause;
-  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as Error).cause as Error | undefined;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 const texts = (out: Record<string, any>) =>
@@ -214,13 +201,14 @@ describe('document pipeline', () => {
 });
 
 describe('image pipeline', () => {
-  it('detects text words and lines with boxes and confidences, and says what it did not generate', async () => {
+  it('detects text words and lines with boxes and confidences, and says what it did not judge', async () => {
     const { output } = await run('imagePipeline', 'samples/sample.png', 'PNG');
     const parsed = ImageStandardOutput.safeParse(output);
     expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
     expect(output.image.text_lines.map((l: any) => l.text).join(' ')).toContain('harbour');
     expect(output.image.text_words[0].locations[0].polygon).toHaveLength(4);
-    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/^partial: nudity\/suggestive only/);
+    expect(output.image.not_generated.CONTENT_MODERATION).toMatch(/^partial: Non-Explicit Nudity .* not judged/);
+    expect(output.image.moderation_categories).toHaveLength(7);
     expect(output.metadata.image_width_pixels).toBe(1000);
   });
 });

@@ -59,7 +59,7 @@ describe('BDA runtime API through the real AWS SDK client', () => {
       'a.pdf': magic.pdf(),
       'b.png': magic.png(),
       'sub/c.wav': magic.wav(),
-      'd.gif': magic.gif(),
+      'd.bmp': magic.bmp(),
       'e.pdf': magic.corruptPdf(),
     });
     const { invocationArn } = await sdk.send(
@@ -87,8 +87,8 @@ describe('BDA runtime API through the real AWS SDK client', () => {
     expect(byName['a.pdf'].semantic_modality).toBe('DOCUMENT');
     expect(byName['b.png'].semantic_modality).toBe('IMAGE');
     expect(byName['c.wav'].semantic_modality).toBe('AUDIO');
-    expect(byName['d.gif']).toMatchObject({ asset_processing_status: 'ClientError', error_type: 'UnsupportedMediaType' });
-    expect(byName['d.gif'].error_message).toMatch(/unsupported file type GIF/);
+    expect(byName['d.bmp']).toMatchObject({ asset_processing_status: 'ClientError', error_type: 'UnsupportedMediaType' });
+    expect(byName['d.bmp'].error_message).toMatch(/unsupported file type BMP/);
     expect(byName['e.pdf']).toMatchObject({ asset_processing_status: 'ClientError', error_type: 'InvalidInput' });
     const seg = byName['a.pdf'].segment_metadata[0].standard_output_path as string;
     expect(seg).toBe(`${stack.rootUri}/out/${jobId}/${byName['a.pdf'].asset_id}/standard_output/0/result.json`);

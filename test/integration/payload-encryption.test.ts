@@ -16,7 +16,7 @@ import { temporalCliPath } from '../helpers/temporal-server.ts';
  * What the Temporal server stores is ciphertext: a job whose input folder carries a recognisable marker
  * runs on a dev server with a SQLite file, then the raw bytes of that file (and its WAL) are searched.
  * The marker reaches the server in the workflow input, activity inputs/results, child inputs and the memo
- * (the API puts inputUri there) and failure messages ("unsupported file type GIF … for '<uri>'"): all go
+ * (the API puts inputUri there) and failure messages ("unsupported file type BMP … for '<uri>'"): all go
  * through the payload codec (gzip + AES-256-GCM); failures because codecs/failure-converter.cjs encodes
  * their message and stack (encodeCommonAttributes). Search attributes are never encoded: none holds a path.
  */
@@ -69,7 +69,7 @@ describe('payloads at rest in the Temporal server', () => {
       [`${MARKER}-b.png`]: magic.png(),
       [`${MARKER}-c.wav`]: magic.wav(),
       // unsupported: its probe fails with a message naming the file, stored as a failure in the history
-      [`${MARKER}-d.gif`]: magic.gif(),
+      [`${MARKER}-d.bmp`]: magic.bmp(),
     });
     const inputUri = `${stack.rootUri}/${MARKER}`;
     const res = await fetch(`${stack.api!.url}/`, {
@@ -94,7 +94,7 @@ describe('payloads at rest in the Temporal server', () => {
     // through the data converter the marker is there: in the memo, and in the failure message
     const desc = await handle.describe();
     expect((desc.memo as { inputUri: string }).inputUri).toBe(inputUri);
-    expect(result.errorMessage).toContain(`${MARKER}-d.gif`);
+    expect(result.errorMessage).toContain(`${MARKER}-d.bmp`);
     const history = JSON.stringify(await handle.fetchHistory());
     expect(history).not.toContain(MARKER); // the raw history (as the server sends it) is already opaque
 

@@ -22,7 +22,7 @@ describe('sniffType (magic bytes, not extensions)', () => {
     [b([0, 0, 0, 0x20], 'ftypM4A '), 'M4A', 'AUDIO'],
     [b([0, 0, 0, 0x14], 'ftypqt  '), 'MOV', 'VIDEO'],
     [b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84], 'webm'), 'WEBM', 'VIDEO'],
-    [b('GIF89a'), 'GIF', null],
+    [b('GIF89a'), 'GIF', 'IMAGE'],
     [b('hello world'), 'UNKNOWN', null],
     [Buffer.alloc(0), 'EMPTY', null],
   ])('%#: recognises %s', (head, fileType, modality) => {
