@@ -8,7 +8,8 @@
  * total), ungrounded explicit values, seconds per receipt; overall: the share of non-null answers for fields
  * the receipts do not contain, ECE of the output confidences (raw, and after an isotonic map fitted on one half
  * of the receipts and tested on the other, both ways), peak RSS of the process (API + workers + model).
- *   BENCH_RECEIPTS=12 runs the first 12 held-out receipts (default: all 30).
+ *   BENCH_RECEIPTS=12 runs the first 12 held-out receipts (default: all 30); BENCH_BLUEPRINTS=a,b only the fresh
+ *   blueprints named (and the catalog one when `catalog` is named; default: all).
  * The model path's calibration map is fitted on other receipts and blueprints: `npm run bench -- blueprints-fit`.
  */
 import { promises as fs } from 'node:fs';
@@ -202,7 +203,8 @@ export default async function bench(): Promise<string> {
   await fs.mkdir(path.join(work, 'in'));
   const ids = SROIE_HELD_OUT.slice(0, Number(process.env.BENCH_RECEIPTS ?? SROIE_HELD_OUT.length));
   for (const id of ids) await fs.copyFile(path.join(EVAL, 'sroie/images', `${id}.jpg`), path.join(work, 'in', `${id}.jpg`));
-  const all = await specs();
+  const only = process.env.BENCH_BLUEPRINTS?.split(',').map((x) => x.trim());
+  const all = (await specs()).filter((x) => !only || only.some((o) => x.name.startsWith(o === 'catalog' ? 'catalog' : `fresh: ${o}`)));
   const started = Date.now();
   const runs = [
     ...(await runJobs(all.filter((s) => !s.model), ids, false, work)),

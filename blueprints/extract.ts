@@ -11,7 +11,7 @@ import { unionBox } from '../schemas/box.ts';
 import type { Blueprint, Field, LeafField, ListField, TableField } from './dialect.ts';
 import type { Features, FieldValue, ResultGroup, ResultNode, ResultTable } from './evidence.ts';
 import { noFeatures } from './evidence.ts';
-import { findLabel, labelPhrases, nameWords, type Role, roleOf, tokensOf } from './labels.ts';
+import { findLabel, isGenericDate, labelPhrases, nameWords, type Role, roleOf, tokensOf } from './labels.ts';
 import type { LayoutDocument, LayoutLine, LayoutWord } from './layout.ts';
 import { findAmounts, findCurrency, findDates, fold, parseBoolean, parseTyped } from './normalize.ts';
 import { type KeyValuePair, keyValuePairs } from './pairs.ts';
@@ -341,7 +341,8 @@ function roleFallback(field: LeafField | ListField, role: Role, ctx: Ctx): Candi
     const v = vendorFallback(ctx);
     return addressFallback(ctx, v ? v.line : -1);
   }
-  if (role === 'date') {
+  // a qualified date (`due_date`) is read only under its own label, never as "the first date on the page"
+  if (role === 'date' && isGenericDate(field)) {
     for (const l of doc.lines) {
       const d = findDates(l.text, ctx.opts)[0];
       if (d) {

@@ -257,6 +257,35 @@ function roleOfWords(field: Field, words: readonly string[]): Role {
   return 'text';
 }
 
+/** Words that leave a date generic: the one date a receipt or invoice prints, often labelled just "Date". */
+const GENERIC_DATE_WORDS = new Set([
+  'date',
+  'day',
+  'when',
+  'dated',
+  'transaction',
+  'purchase',
+  'receipt',
+  'invoice',
+  'bill',
+  'sale',
+  'issue',
+  'issued',
+  'document',
+  'statement',
+  'order',
+  'of',
+  'the',
+]);
+
+/**
+ * A date field that any date of the document may answer (`date`, `receipt_date`, `when`), as opposed to a
+ * qualified one (`due_date`, `date_of_birth`, `warranty_end_date`) that needs its own label.
+ */
+export function isGenericDate(field: Field): boolean {
+  return nameWords(field.name).every((w) => GENERIC_DATE_WORDS.has(w));
+}
+
 /** The usual printed labels of a role ("tel", "fax" for a phone), folded; none for roles printed without one. */
 export function roleLabels(role: Role): string[][] {
   return (SYNONYMS[role] ?? []).map((p) => fold(p).split(' ').filter(Boolean));

@@ -10,7 +10,7 @@ import type { Field, LeafField, ListField, PrimitiveType, TableField } from './d
 import { type FieldValue, noFeatures, type ResultGroup, type ResultNode, type ResultTable } from './evidence.ts';
 import { isoHint } from './extract.ts';
 import { groundValue } from './grounding.ts';
-import { findLabel, labelPhrases, nameWords, roleLabels, roleOf, tokensOf } from './labels.ts';
+import { findLabel, isGenericDate, labelPhrases, roleLabels, roleOf, tokensOf } from './labels.ts';
 import type { LayoutDocument, LayoutWord } from './layout.ts';
 import { parseDate, parseNumberText } from './normalize.ts';
 
@@ -75,23 +75,13 @@ function lineHolding(doc: LayoutDocument, word: LayoutWord | undefined): number 
  * free-text field of no known role ("what the agreement is about") is where following the instruction matters.
  */
 const UNLABELLED_ROLES = new Set(['vendor', 'address', 'boolean', 'text']);
-/** Words that leave a date generic: the one date a receipt or invoice prints, often labelled just "Date". */
-const GENERIC_DATE_WORDS = new Set([
-  'date',
-  'day',
-  'when',
-  'dated',
-  'transaction',
-  'purchase',
-  'receipt',
-  'invoice',
-  'bill',
-  'sale',
-  'issue',
-  'document',
-  'of',
-  'the',
-]);
+const MONEY_ROLES = new Set(['total', 'subtotal', 'tax', 'amount']);
+const MONEY_LABELS = [
+  ...roleLabels('total'),
+  ...roleLabels('subtotal'),
+  ...roleLabels('tax'),
+  ...['amount', 'cash', 'paid', 'sum', 'due', 'balance', 'payable', 'price'].map((w) => [w]),
+];
 
 /**
  * The absent-field guard. A small model asked for a field a document does not have (an IBAN on a till receipt)
@@ -106,8 +96,14 @@ function labelNear(field: Field, doc: LayoutDocument, lines: readonly number[]):
   if (doc.lines.some((l) => l.time)) return 0;
   const role = roleOf(field);
   if (UNLABELLED_ROLES.has(role)) return 0;
-  if (role === 'date' && nameWords(field.name).every((w) => GENERIC_DATE_WORDS.has(w))) return 0;
-  const phrases = [...labelPhrases(field), ...(role === 'identifier' || role === 'date' ? [] : roleLabels(role))];
+  if (role === 'date' && isGenericDate(field)) return 0;
+  // a money field is held to any money label ("total", "amount due", "tax"): users word the same total many ways
+  const money =
+    MONEY_ROLES.has(role) || (field.kind === 'leaf' && (field.type === 'number' || field.type === 'integer'));
+  const phrases = [
+    ...labelPhrases(field),
+    ...(money ? MONEY_LABELS : role === 'identifier' || role === 'date' ? [] : roleLabels(role)),
+  ];
   let best: number | null = null;
   for (const i of new Set(lines.flatMap((l) => [l, l - 1])))
     if (i >= 0 && i < doc.lines.length) {

@@ -181,6 +181,8 @@ describe('the absent-field guard', () => {
       contact: { type: 'string', inferenceType: 'explicit', instruction: 'phone number of the shop' },
       when: { type: 'string', inferenceType: 'explicit', instruction: 'date of the sale' },
       due_date: { type: 'string', inferenceType: 'explicit', instruction: 'the date the payment is due' },
+      to_pay: { type: 'number', inferenceType: 'explicit', instruction: 'final sum the customer has to pay' },
+      deposit: { type: 'number', inferenceType: 'explicit', instruction: 'the deposit left for the room' },
     },
   });
   const answer = {
@@ -192,6 +194,8 @@ describe('the absent-field guard', () => {
     contact: { line: 6, value: '07-3345678' },
     when: { line: 7, value: '03/02/2018' },
     due_date: { line: 7, value: '03/02/2018' }, // the sale's date: a due date needs its own label
+    to_pay: { line: 5, value: 71.3 }, // any money label will do for a money field
+    deposit: { line: 4, value: 100 }, // a quantity line: no money label
   };
 
   it('refuses a value the layout pass did not find when no label of the field is near it', async () => {
@@ -207,6 +211,8 @@ describe('the absent-field guard', () => {
     expect(v.where.value).toBe('NO 12 JALAN MAWAR 81100 JOHOR');
     expect(v.when.value).toBe('2018-02-03');
     expect(v.due_date.value).toBeNull();
+    expect(v.to_pay.value).toBe(71.3);
+    expect(v.deposit.value).toBeNull();
   });
 
   it('keeps a value the layout pass also read, label or not', async () => {
