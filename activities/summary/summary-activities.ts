@@ -35,15 +35,22 @@ export function rewriteDocumentLine(line: string, update: (d: DocumentPart) => v
 
 /**
  * Passes a stream through, applying `edit` to its second line (up to 64 MB is held to find it). Lines are found
- * as bytes: a newline byte never occurs inside a multi-byte UTF-8 character.
+ * as bytes: a newline byte never occurs inside a multi-byte UTF-8 character. Chunks are held as they come and
+ * joined once, when the line's end has arrived (a document line of a large file is tens of MB).
  */
-function editSecondLine(edit: (line: string) => string): Transform {
-  let head = Buffer.alloc(0);
+export function editSecondLine(edit: (line: string) => string): Transform {
+  const held: Buffer[] = [];
+  let size = 0;
+  let newlines = 0;
   let done = false;
-  const emit = (cb: (e?: Error | null, out?: Buffer) => void, first: number, second: number) => {
+  const emit = (cb: (e?: Error | null, out?: Buffer) => void) => {
+    const head = Buffer.concat(held, size);
+    const first = head.indexOf(10);
+    const second = head.indexOf(10, first + 1);
+    const end = second < 0 ? head.length : second;
     try {
-      const line = edit(head.subarray(first + 1, second).toString('utf8'));
-      cb(null, Buffer.concat([head.subarray(0, first + 1), Buffer.from(line, 'utf8'), head.subarray(second)]));
+      const line = edit(head.subarray(first + 1, end).toString('utf8'));
+      cb(null, Buffer.concat([head.subarray(0, first + 1), Buffer.from(line, 'utf8'), head.subarray(end)]));
     } catch (e) {
       cb(e as Error);
     }
@@ -51,22 +58,21 @@ function editSecondLine(edit: (line: string) => string): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       if (done) return cb(null, chunk);
-      head = Buffer.concat([head, chunk]);
-      const first = head.indexOf(10);
-      const second = first < 0 ? -1 : head.indexOf(10, first + 1);
-      if (second >= 0) {
+      held.push(chunk);
+      size += chunk.length;
+      for (let i = chunk.indexOf(10); i >= 0 && newlines < 2; i = chunk.indexOf(10, i + 1)) newlines++;
+      if (newlines >= 2) {
         done = true;
-        return emit(cb, first, second);
+        return emit(cb);
       }
-      if (head.length > 64 * 1_048_576) return cb(new Error('standard output: its document line is too long'));
+      if (size > 64 * 1_048_576) return cb(new Error('standard output: its document line is too long'));
       cb();
     },
     flush(cb) {
       if (done) return cb();
       // the document line ends the file without a newline
-      const first = head.indexOf(10);
-      if (first < 0) return cb(new Error('not a standard output written by Quarry: one line'));
-      emit(cb, first, head.length);
+      if (newlines < 1) return cb(new Error('not a standard output written by Quarry: one line'));
+      emit(cb);
     },
   });
 }

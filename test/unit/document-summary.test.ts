@@ -1,9 +1,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { createSummaryActivities, rewriteDocumentLine } from '../../activities/summary/summary-activities.ts';
+import {
+  createSummaryActivities,
+  editSecondLine,
+  rewriteDocumentLine,
+} from '../../activities/summary/summary-activities.ts';
 import { FileStorage } from '../../engines/storage/file-storage.ts';
 import { StorageRouter } from '../../engines/storage/open-storage.ts';
 import { loadConfig } from '../../schemas/config.ts';
@@ -109,13 +114,18 @@ describe('the summary on the generative queue', () => {
       summarySourceUri: pathToFileURL(sourceFile).href,
     });
     const after = DocumentStandardOutput.parse(JSON.parse(await fs.readFile(resultFile, 'utf8')));
-    const sourceLeft = await fs.stat(sourceFile).then(() => true, () => false);
+    const sourceLeft = await fs.stat(sourceFile).then(
+      () => true,
+      () => false,
+    );
     await fs.rm(dir, { recursive: true });
     return { out, before, after, method: r.method, sourceLeft };
   }
 
   it('the writer leaves the extractive summary and the sentences; the generative activity phrases and rewrites it', async () => {
-    const { out, before, after, method, sourceLeft } = await deferred(phrasing('The northern pier is repaired before winter.'));
+    const { out, before, after, method, sourceLeft } = await deferred(
+      phrasing('The northern pier is repaired before winter.'),
+    );
     expect(out.summarySource).toContain('The northern pier repairs cost four thousand euros.');
     expect(before.document.generative_source?.method).toMatch(/^extractive:textrank/);
     expect(after.document.summary).toBe('The northern pier is repaired before winter.');
@@ -141,5 +151,18 @@ describe('the summary on the generative queue', () => {
     expect(rewriteDocumentLine(`${line},`, set)).toBe('"document":{"summary":"b – ü","statistics":{"word_count":1}},');
     expect(rewriteDocumentLine(`${line}}`, set)).toBe('"document":{"summary":"b – ü","statistics":{"word_count":1}}}');
     expect(() => rewriteDocumentLine('"pages":[', set)).toThrow(/no "document" line/);
+  });
+
+  it('edits the second line of a stream that arrives in pieces, a character split between them', async () => {
+    const text = '{"metadata":{}},\n"document":{"summary":"naïve – ü"},\n"pages":[]}\n';
+    const bytes = Buffer.from(text, 'utf8');
+    const pieces = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+    const out: Buffer[] = [];
+    for await (const c of Readable.from(pieces).pipe(editSecondLine((l) => l.replace('naïve', 'plain')))) out.push(c);
+    expect(Buffer.concat(out).toString('utf8')).toBe(text.replace('naïve', 'plain'));
+    const last: Buffer[] = [];
+    const noEnd = Buffer.from('{"metadata":{},\n"document":{"summary":"é"}}', 'utf8');
+    for await (const c of Readable.from([noEnd]).pipe(editSecondLine((l) => l.replace('é', 'e')))) last.push(c);
+    expect(Buffer.concat(last).toString('utf8')).toBe('{"metadata":{},\n"document":{"summary":"e"}}');
   });
 });
