@@ -11,6 +11,7 @@ import { type FieldValue, noFeatures, type ResultGroup, type ResultNode, type Re
 import { isoHint } from './extract.ts';
 import { groundValue } from './grounding.ts';
 import { findLabel, isGenericDate, labelPhrases, roleLabels, roleOf, tokensOf } from './labels.ts';
+import { isTranscript } from './model-prompt.ts';
 import type { LayoutDocument, LayoutWord } from './layout.ts';
 import { parseDate, parseNumberText } from './normalize.ts';
 
@@ -93,7 +94,7 @@ const MONEY_LABELS = [
  */
 function labelNear(field: Field, doc: LayoutDocument, lines: readonly number[]): number | null {
   // speech names things in sentences, not under labels: a transcript's values are not held to one
-  if (doc.lines.some((l) => l.time)) return 0;
+  if (isTranscript(doc)) return 0;
   const role = roleOf(field);
   if (UNLABELLED_ROLES.has(role)) return 0;
   if (role === 'date' && isGenericDate(field)) return 0;

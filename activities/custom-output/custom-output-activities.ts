@@ -4,7 +4,6 @@
  * grounds the fields, and writes
  * `<assetOutputUri>/custom_output/<segment>/result.json` (+ per-segment standard output when splitting).
  */
-import { Context } from '@temporalio/activity';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
 import { BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, SUMMARY_METHOD, splitSentences, summarize } from '../../engines/language/extractive-summary.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
-import { type PhrasedSummary, phraseDocumentSummary } from '../../engines/language/document-summary.ts';
+import { applyPhrasedSummary, phraseDocumentSummary } from '../../engines/language/document-summary.ts';
 import type { LayoutElement, PageLayout } from '../../engines/layout/page-layout.ts';
 import { joinRepresentations, renderElement, tableCsv } from '../../engines/layout/render.ts';
 import { appendRows, type TableGrid, toMatrix } from '../../engines/layout/table-grid.ts';
@@ -336,7 +336,10 @@ export async function writeDocumentResult(
     else if (ctx.provider && cands.length) {
       // a configured model writes both fields from the document's own top-ranked text; on failure the
       // extractive fields stay, and the reason is recorded
-      const phrased = await phraseDocumentSummary(ctx.provider, cands.map((c) => c.text));
+      const phrased = await phraseDocumentSummary(
+        ctx.provider,
+        cands.map((c) => c.text),
+      );
       applyPhrasedSummary(document, phrased);
     }
   }
@@ -401,14 +404,3 @@ export async function writeDocumentResult(
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
-
-/** The model's summary into a standard output's `document` (or why the extractive one stays). */
-export function applyPhrasedSummary(document: Partial<DocumentStandardOutput['document']>, phrased: PhrasedSummary) {
-  const source = document.generative_source ?? { method: SUMMARY_METHOD, sentences: [] };
-  if (phrased.kind === 'phrased') {
-    document.description = phrased.description;
-    document.summary = phrased.summary;
-    document.generative_source = { method: phrased.method, sentences: [] };
-  } else if (phrased.kind === 'refused') document.generative_source = { ...source, provider_refused: phrased.refused };
-  else document.generative_source = { ...source, provider_error: phrased.error };
-}

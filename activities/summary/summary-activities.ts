@@ -9,7 +9,7 @@
 import { Transform } from 'node:stream';
 import { z } from 'zod';
 import { configuredProvider } from '../../engines/language/configured.ts';
-import { phraseDocumentSummary as phrase } from '../../engines/language/document-summary.ts';
+import { applyPhrasedSummary, phraseDocumentSummary as phrase } from '../../engines/language/document-summary.ts';
 import { phraseTranscriptSummary } from '../../engines/language/transcript-summary.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { ImageStandardOutput } from '../../schemas/image-output.ts';
@@ -18,7 +18,6 @@ import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import { activityContext } from '../activity-context.ts';
 import type { ActivityDeps } from '../deps.ts';
-import { applyPhrasedSummary } from '../document/write-standard-output.ts';
 
 const SummarySource = z.object({ sentences: z.array(z.string()) });
 type DocumentPart = Partial<DocumentStandardOutput['document']>;

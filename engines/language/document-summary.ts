@@ -2,9 +2,11 @@
  * A document's summary and 10-word description phrased by the generative model from the document's own most
  * central sentences (ranked by the extractive summariser), then checked against them: a number, date or proper
  * name that the text does not have refuses the whole answer (supported-by-source.ts), and the extractive fields
- * stay. Shared by the document writer (histories from before the generative queue) and the generative activity.
+ * stay (`applyPhrasedSummary` writes the outcome into the output). Shared by the document writer (histories from
+ * before the generative queue) and the generative activity.
  */
-import { summarize } from './extractive-summary.ts';
+import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
+import { SUMMARY_METHOD, summarize } from './extractive-summary.ts';
 import type { GenerativeProvider } from './provider.ts';
 import { refusalOf } from './supported-by-source.ts';
 
@@ -48,4 +50,15 @@ export async function phraseDocumentSummary(
   } catch (e) {
     return { kind: 'failed', error: String((e as Error).message).slice(0, 200) };
   }
+}
+
+/** The model's summary into a standard output's `document` (or why the extractive one stays). */
+export function applyPhrasedSummary(document: Partial<DocumentStandardOutput['document']>, phrased: PhrasedSummary) {
+  const source = document.generative_source ?? { method: SUMMARY_METHOD, sentences: [] };
+  if (phrased.kind === 'phrased') {
+    document.description = phrased.description;
+    document.summary = phrased.summary;
+    document.generative_source = { method: phrased.method, sentences: [] };
+  } else if (phrased.kind === 'refused') document.generative_source = { ...source, provider_refused: phrased.refused };
+  else document.generative_source = { ...source, provider_error: phrased.error };
 }
