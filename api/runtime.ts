@@ -21,6 +21,7 @@ import { TaskQueue } from '../schemas/modality.ts';
 import { QuarryProject, QuarryStatus, QuarryTenant } from '../schemas/search-attributes.ts';
 import type { jobWorkflow } from '../workflows/job.ts';
 import { carryCustomOutput } from './carry-custom-output.ts';
+import { metrics } from '../engines/telemetry/metrics.ts';
 import { invocationArn, jobIdFor, jobWorkflowId } from './job-id.ts';
 import type { TenantRateLimiter } from './rate-limit.ts';
 import { type ResolvedConfiguration, resolveConfiguration } from './resolve-configuration.ts';
@@ -146,6 +147,7 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
     },
     resolved,
   );
+  metrics.jobsSubmitted.inc({ operation: 'InvokeDataAutomationAsync' });
   return { invocationArn };
 }
 

@@ -4,8 +4,11 @@ import type { Client } from '@temporalio/client';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
+import { metricsContentType } from '../engines/telemetry/metrics.ts';
 import { authenticate } from './auth.ts';
+import { inSpan } from '../engines/telemetry/tracing.ts';
 import { jobDetail } from './job-detail.ts';
+import { metricsText } from './metrics-text.ts';
 import { listJobs } from './list-jobs.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
 import { getDataAutomationStatus, invokeDataAutomationAsync, type RuntimeContext } from './runtime.ts';
@@ -78,7 +81,12 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
     try {
       const tenant = authenticate(req, opts.config);
       const url = new URL(req.url ?? '/', 'http://quarry');
-      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health';
+      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health' || url.pathname === '/metrics';
+      if (url.pathname === '/metrics' && req.method === 'GET' && opts.config.observability.metrics) {
+        const text = await metricsText(opts.client, opts.config);
+        res.writeHead(200, { 'content-type': metricsContentType, 'content-length': Buffer.byteLength(text) });
+        return void res.end(text);
+      }
       // the control plane (restJson1) reads its own body
       if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant }))) return;
       const body = await readBody(req);
@@ -89,11 +97,12 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
         if (typeof json !== 'object' || json === null || Array.isArray(json))
           throw new BdaError('ValidationException', 'the request body must be a JSON object');
         const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-        let out: unknown;
-        if (op === 'InvokeDataAutomationAsync') out = await invokeDataAutomationAsync(ctx, json);
-        else if (op === 'GetDataAutomationStatus') out = await getDataAutomationStatus(ctx, json);
-        else if (op === 'InvokeDataAutomation') out = await invokeDataAutomation(ctx, json);
-        else throw new BdaError('ValidationException', `unknown operation '${target}' (X-Amz-Target)`);
+        const out = await inSpan(`bda.${op || 'unknown'}`, { 'quarry.tenant': tenant }, async () => {
+          if (op === 'InvokeDataAutomationAsync') return invokeDataAutomationAsync(ctx, json);
+          if (op === 'GetDataAutomationStatus') return getDataAutomationStatus(ctx, json);
+          if (op === 'InvokeDataAutomation') return invokeDataAutomation(ctx, json);
+          throw new BdaError('ValidationException', `unknown operation '${target}' (X-Amz-Target)`);
+        });
         return sendJson(res, 200, out);
       }
       if (url.pathname === '/jobs' && (req.method === 'GET' || req.method === 'POST')) {

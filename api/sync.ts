@@ -5,6 +5,7 @@ import { InvokeDataAutomationRequest } from '../schemas/bda-runtime.ts';
 import { BdaError, validationError } from '../schemas/errors.ts';
 import type { JobResult } from '../schemas/job.ts';
 import type { jobWorkflow } from '../workflows/job.ts';
+import { metrics } from '../engines/telemetry/metrics.ts';
 import { resolveConfiguration } from './resolve-configuration.ts';
 import { parseRequest, type RuntimeContext, startJob, throttle } from './runtime.ts';
 
@@ -47,6 +48,7 @@ export async function invokeDataAutomation(ctx: RuntimeContext, body: unknown) {
   try {
     const resolved = await resolveConfiguration(ctx, req, { sync: true });
     const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true }, resolved);
+    metrics.jobsSubmitted.inc({ operation: 'InvokeDataAutomation' });
     const result: JobResult = await ctx.client.workflow.getHandle<typeof jobWorkflow>(workflowId).result();
     if (result.status === 'ClientError') throw validationError(`${result.errorType}: ${result.errorMessage}`);
     if (result.status !== 'Success') throw new BdaError('InternalServerException', result.errorMessage ?? 'processing failed');

@@ -3,6 +3,7 @@ import { openStorage } from '../engines/storage/open-storage.ts';
 import { type RunningApi, startApi } from '../api/server.ts';
 import { type CodecServer, startCodecServer } from '../codecs/codec-server.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';
+import { startTracing } from '../engines/telemetry/tracing.ts';
 import { loadConfig, type QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { activitiesByQueue } from '../worker/activities.ts';
@@ -41,16 +42,22 @@ export async function startEmbedded(opts: {
   const apiPort = opts.fixedPorts ? base.api.port : await freePort();
   const codecPort = opts.fixedPorts ? base.codec.port : await freePort();
   const uiPort = opts.ui ? (opts.fixedPorts ? base.cli.uiPort : await freePort()) : undefined;
+  // the Temporal runtime's metrics join the API's /metrics: on a free local port unless one is configured
+  const runtimeMetricsAddress =
+    base.observability.runtimeMetricsAddress ?? (base.observability.metrics ? `127.0.0.1:${await freePort()}` : undefined);
   const config: QuarryConfig = {
     ...base,
     temporal: { ...base.temporal, address: `127.0.0.1:${temporalPort}` },
     api: { ...base.api, port: apiPort },
+    observability: { ...base.observability, runtimeMetricsAddress },
   };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e) => log(`stop: ${e}`));
   };
   try {
+    const tracing = startTracing(config);
+    if (tracing) stops.push(() => tracing.shutdown());
     const codec: CodecServer = await startCodecServer({ port: codecPort, host: '127.0.0.1', corsOrigins: uiPort ? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`] : [], config });
     stops.push(() => codec.close());
     log(`starting Temporal dev server on ${config.temporal.address} (data: ${path.join(config.home, 'temporal.db')})`);
@@ -69,6 +76,8 @@ export async function startEmbedded(opts: {
       worker: config.worker,
       activities: activitiesByQueue({ config, storage, client }),
       dataConverter: createDataConverter(config),
+      tracing,
+      runtimeMetricsAddress,
     });
     stops.push(() => workers.shutdown());
     const { handleControlPlane } = await import('../api/control-plane-routes.ts');

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DocumentsConfig, ImagesConfig } from './config/documents.ts';
 import { GenerativeConfig } from './config/generative.ts';
 import { AudioConfig, VideoConfig } from './config/media.ts';
+import { ObservabilityConfig } from './config/observability.ts';
 import { scriptVariables } from './config/script-variables.ts';
 import {
   ApiConfig,
@@ -61,6 +62,7 @@ export const QuarryConfig = section(
     worker: WorkerConfig,
     tools: ToolsConfig,
     cli: CliConfig,
+    observability: ObservabilityConfig,
   }),
 ).transform((c) => ({
   ...c,

@@ -4,11 +4,13 @@
  */
 import { openStorage } from '../engines/storage/open-storage.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';
+import { startTracing } from '../engines/telemetry/tracing.ts';
 import { type QuarryConfig, startupConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { activitiesByQueue } from './activities.ts';
 import { connectClient, connectWorker } from './connect.ts';
 import { type RunningWorkers, startWorkers } from './start.ts';
+import { serveWorkerMetrics } from './metrics-server.ts';
 import { serveUntilStopped } from './stop-on-signal.ts';
 
 export function parseQueues(spec: string | undefined): TaskQueueName[] {
@@ -32,6 +34,8 @@ export async function runWorkers(queues: TaskQueueName[], config: QuarryConfig):
     worker: config.worker,
     activities: activitiesByQueue(deps),
     dataConverter: createDataConverter(config),
+    tracing: startTracing(config, 'quarry-worker'),
+    runtimeMetricsAddress: config.observability.runtimeMetricsAddress,
   });
 }
 
@@ -41,6 +45,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const queues = parseQueues(i > 0 ? process.argv[i + 1] : config.worker.queues);
   const running = await runWorkers(queues, config);
   console.log(`[worker] serving ${queues.join(', ')}`);
+  if (config.observability.workerMetricsPort !== undefined) {
+    const m = await serveWorkerMetrics(config.observability.workerMetricsPort, config.observability.runtimeMetricsAddress);
+    console.log(`[worker] metrics on ${m.url}`);
+  }
   await serveUntilStopped(running, config.worker.shutdownGraceSeconds, (s) => console.error(`[worker] ${s}`));
   process.exit(0); // the native runtime may keep the event loop alive after the workers stopped
 }

@@ -1,11 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import {
+  type ActivityInterceptorsFactory,
+  bundleWorkflowCode,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import { timeActivities } from '../activities/activity-metrics.ts';
 import { keepBeating } from '../activities/heartbeat.ts';
+import type { Tracing } from '../engines/telemetry/tracing.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
 import { installRuntime } from './temporal-runtime.ts';
 import { activitySlots, queueRateLimit } from './queue-slots.ts';
+
+/** Temporal's workflow interceptors that open workflow spans and carry the trace context into activities and children. */
+const tracingWorkflowInterceptors = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
 
 export const defaultWorkflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -30,6 +49,10 @@ export interface StartWorkersOptions {
   workflowBundle?: WorkflowBundle;
   /** seconds in-flight activities get to finish on shutdown (default: QUARRY_SHUTDOWN_GRACE_SECONDS) */
   shutdownGraceSeconds?: number;
+  /** this process's tracing (engines/telemetry/tracing.ts): workflow and activity spans when set */
+  tracing?: Tracing;
+  /** where the Temporal runtime serves its Prometheus metrics (QUARRY_RUNTIME_METRICS_ADDRESS) */
+  runtimeMetricsAddress?: string;
 }
 
 export interface RunningWorkers {
@@ -45,7 +68,8 @@ export interface RunningWorkers {
  * audio file never starves a one-page receipt.
  */
 export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWorkers> {
-  installRuntime(opts.worker.logLevel);
+  installRuntime(opts.worker.logLevel, opts.runtimeMetricsAddress);
+  const { tracing } = opts;
   const workers: Worker[] = [];
   const graceMs = Math.round((opts.shutdownGraceSeconds ?? opts.worker.shutdownGraceSeconds) * 1000);
   let bundle = opts.workflowBundle;
@@ -54,6 +78,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
       workflowsPath: opts.workflowsPath ?? defaultWorkflowsPath,
       // the workflow sandbox must convert failures like the client and activities do (encoded messages)
       failureConverterPath: opts.dataConverter?.failureConverterPath,
+      ...(tracing ? { workflowInterceptorModules: [tracingWorkflowInterceptors] } : {}),
       logger: quietBundler,
     });
   }
@@ -69,8 +94,15 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         dataConverter: opts.dataConverter,
         ...(orchestration ? { workflowBundle: bundle, stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT } : {}),
         activities,
-        // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later
-        interceptors: { activity: [keepBeating] },
+        // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later;
+        // every attempt is timed (quarry_activity_seconds) and, with tracing on, a span
+        interceptors: {
+          activity: [keepBeating, timeActivities, ...(tracing ? [activitySpans] : [])],
+          ...(orchestration && tracing ? { workflowModules: [tracingWorkflowInterceptors] } : {}),
+        },
+        ...(orchestration && tracing
+          ? { sinks: { exporter: makeWorkflowExporter(tracing.processor, tracing.resource) } }
+          : {}),
         maxConcurrentActivityTaskExecutions: activitySlots(queue, opts.worker),
         maxTaskQueueActivitiesPerSecond: queueRateLimit(queue, opts.worker),
         // on shutdown: stop polling, let running activities finish for the grace time, then cancel them (their
@@ -91,6 +123,11 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
     },
   };
 }
+
+const activitySpans: ActivityInterceptorsFactory = (ctx) => ({
+  inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+  outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+});
 
 const quietBundler = {
   trace() {},

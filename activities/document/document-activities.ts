@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { clientError } from '../../engines/client-error.ts';
+import { metrics } from '../../engines/telemetry/metrics.ts';
+import { inSpan } from '../../engines/telemetry/tracing.ts';
 import { convertDocxToPdf } from '../../engines/document/convert-docx.ts';
 import {
   type ExtractedPage,
@@ -157,18 +159,15 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
         const one = async (i: number) => {
           let page: ExtractedPage;
           try {
-            page =
+            page = await inSpan('document.page', { 'quarry.page': i + 1 }, () =>
               plan.kind === 'PDF'
-                ? await extractPdfPage(
-                    ctx,
-                    i,
-                    layers[i - startAt] ?? { widthPt: 612, heightPt: 792, words: [] },
-                    analysis.get(i + 1),
-                  )
-                : await extractImagePage(ctx, i);
+                ? extractPdfPage(ctx, i, layers[i - startAt] ?? { widthPt: 612, heightPt: 792, words: [] }, analysis.get(i + 1))
+                : extractImagePage(ctx, i),
+            );
           } catch (e) {
             throw asInputError(e, `page ${i + 1}`);
           }
+          metrics.pages.inc({ source: page.source === 'OCR' ? 'ocr' : 'text' });
           const layout = layoutPage(page, { isFirstPage: i === 0 });
           await storage.writeJson(joinUri(plan.workUri, 'pages', `${pad(i)}.json`), {
             layout,

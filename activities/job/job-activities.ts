@@ -12,6 +12,7 @@ import { reportProgress } from '../heartbeat.ts';
 import { assetMetadataEntry, jobModality } from './job-metadata.ts';
 import { type ManifestEntry, readManifestPage, writeManifest } from './manifest.ts';
 import { routeModality, sniffType, supportedTypesMessage } from '../../engines/media/sniff.ts';
+import { metrics } from '../../engines/telemetry/metrics.ts';
 
 const run = promisify(execFile);
 
@@ -107,6 +108,7 @@ export function createJobActivities(deps: ActivityDeps) {
 
     async writeAssetRecord(input: { jobOutputUri: string; outcome: AssetOutcome }): Promise<void> {
       await storage.writeJson(assetRecordUri(input.jobOutputUri, input.outcome.assetIndex), input.outcome);
+      metrics.assetsFinished.inc({ modality: input.outcome.modality ?? 'none', status: input.outcome.status });
     },
 
     /** Builds `job_metadata.json` from every asset's record, streaming (10,000 assets stay small in memory). */
@@ -147,6 +149,7 @@ export function createJobActivities(deps: ActivityDeps) {
         .join(',\n')}\n  ]\n}\n`;
       const uri = jobMetadataUri(input.jobOutputUri);
       await storage.write(uri, body, 'application/json');
+      metrics.jobsFinished.inc({ status: input.status });
       return { uri, modality };
     },
   };

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
 import { openStorage, type StorageRouter } from '../../engines/storage/open-storage.ts';
+import { startTracing } from '../../engines/telemetry/tracing.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
@@ -62,12 +64,19 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
     QUARRY_GENERATIVE: 'off',
     ...opts.env,
   });
-  installRuntime(config.worker.logLevel);
+  installRuntime(config.worker.logLevel, config.observability.runtimeMetricsAddress);
+  // QUARRY_TRACES in `env`: the API's client, the workflows and the activities trace, as in `quarry dev`
+  const tracing = startTracing(config);
   const dataConverter = opts.dataConverter ?? createDataConverter(loadConfig({ QUARRY_HOME: config.home, QUARRY_DEV: '1' }));
   const native = await NativeConnection.connect({ address: opts.address });
   if (!opts.namespace) await createNamespace(native, namespace);
   const connection = await Connection.connect({ address: opts.address });
-  const client = new Client({ connection, namespace, dataConverter });
+  const client = new Client({
+    connection,
+    namespace,
+    dataConverter,
+    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   const storage = openStorage(config);
   const deps: ActivityDeps = { config, storage, client };
   let workers: RunningWorkers | undefined;
@@ -81,6 +90,7 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
       workflowsPath: opts.workflowsPath,
       dataConverter,
       shutdownGraceSeconds: 2,
+      tracing,
     });
   }
   const api = opts.api ? await startApi({ config, client, storage }, { host: '127.0.0.1', port: 0 }) : undefined;
