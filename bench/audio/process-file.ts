@@ -31,7 +31,8 @@ export async function processFile(
 ): Promise<ProcessedFile> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'quarry-audio-bench-'));
   try {
-    const cfg = loadConfig({ ...process.env, QUARRY_ALLOWED_ROOTS: `${work},${path.dirname(path.resolve(file))}` });
+    // speech speed and accuracy: summaries phrased by the model only when the variable asks for it
+    const cfg = loadConfig({ ...process.env, QUARRY_GENERATIVE: process.env.QUARRY_GENERATIVE ?? 'off', QUARRY_ALLOWED_ROOTS: `${work},${path.dirname(path.resolve(file))}` });
     const storage = openStorage(cfg);
     const a = createAudioActivities({ config: cfg, storage, client: undefined as never });
     const assetUri = pathToFileURL(path.resolve(file)).href;

@@ -22,6 +22,8 @@ export async function runDocumentDirect(
   const base = root ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-docrun-')));
   const config = loadConfig({
     ...process.env, // the benchmark's settings (QUARRY_OCR_*, QUARRY_DOC_*)
+    // the document engines' speed: the model's summary is measured by the blueprints benches (opt in with the variable)
+    QUARRY_GENERATIVE: process.env.QUARRY_GENERATIVE ?? 'off',
     QUARRY_HOME: path.join(base, '.quarry'),
     QUARRY_ALLOWED_ROOTS: [base, path.dirname(path.resolve(file))].join(','),
   });

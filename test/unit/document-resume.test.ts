@@ -23,6 +23,8 @@ describe('page groups', () => {
     const config = loadConfig({
       QUARRY_HOME: path.join(root, '.quarry'),
       QUARRY_ALLOWED_ROOTS: [root, path.dirname(fixture)].join(','),
+      // an explicit environment: without this the embedded model (the default when installed) would phrase the summary
+      QUARRY_GENERATIVE: 'off',
     });
     const storage = openStorage(config);
     const acts = createDocumentActivities({ config, storage, client: undefined as unknown as Client });
