@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import { jobMetadataUri, jobOutputUri as jobOutputUriOf } from '../schemas/output-location.ts';
+import type { Tenants } from '../control-plane/tenants.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import {
   describeZodError,
@@ -29,6 +30,8 @@ export interface RuntimeContext {
   config: QuarryConfig;
   client: Client;
   storage: StorageRouter;
+  /** keys and storage grants: a job reads and writes only what its tenant was granted */
+  tenants: Tenants;
   limiter: TenantRateLimiter;
   tenant: string;
 }
@@ -47,8 +50,13 @@ export function throttle(ctx: RuntimeContext) {
     throw new BdaError('ThrottlingException', `rate exceeded: at most ${ctx.config.quotas.invokeTps} invoke requests per second per tenant`);
 }
 
-function checkUri(ctx: RuntimeContext, uri: string, field: string) {
+/**
+ * A URI the job may use: inside the roots or buckets granted to the tenant (real path, symlinks resolved), else the
+ * ValidationException storage gives — the same for another tenant's root as for a folder nobody holds.
+ */
+export async function checkUri(ctx: RuntimeContext, uri: string, field: string) {
   try {
+    await ctx.tenants.checkUri(ctx.tenant, uri);
     ctx.storage.check(uri);
   } catch (e) {
     if (e instanceof BdaError) throw validationError(`${field}: ${e.message}`, field);
@@ -132,8 +140,8 @@ export async function startJob(
 export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unknown) {
   throttle(ctx);
   const req = parseRequest(InvokeDataAutomationAsyncRequest, body);
-  checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
-  checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
+  await checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
+  await checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
   const resolved = await resolveConfiguration(ctx, req, { sync: false });
   const { invocationArn } = await startJob(
     ctx,

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import { loadTenants, type Tenants } from '../control-plane/tenants.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
@@ -18,8 +19,14 @@ export interface ApiOptions {
   config: QuarryConfig;
   client: Client;
   storage: StorageRouter;
+  /** keys and storage grants (default: read from the configuration, control-plane/tenants.ts) */
+  tenants?: Tenants;
   /** restJson1 control plane (blueprints, projects); returns false when the path is not its own */
-  controlPlane?: (req: IncomingMessage, res: ServerResponse, ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string }) => Promise<boolean>;
+  controlPlane?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string; body: Buffer },
+  ) => Promise<boolean>;
 }
 
 export interface RunningApi {
@@ -74,17 +81,18 @@ function parseJson(body: Buffer): unknown {
  */
 export async function startApi(opts: ApiOptions, listen: { host: string; port: number }): Promise<RunningApi> {
   const limiter = new TenantRateLimiter({ tps: opts.config.quotas.invokeTps });
+  const tenants = opts.tenants ?? loadTenants(opts.config);
   const server = http.createServer(async (req, res) => {
     try {
-      const tenant = authenticate(req, opts.config);
+      // the whole body first: a SigV4 signature covers it
+      const body = await readBody(req);
+      const tenant = await authenticate(req, body, tenants, opts.config);
       const url = new URL(req.url ?? '/', 'http://quarry');
       const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health';
-      // the control plane (restJson1) reads its own body
-      if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant }))) return;
-      const body = await readBody(req);
+      if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant, body }))) return;
       if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target']) {
         const target = String(req.headers['x-amz-target']);
-        const ctx: RuntimeContext = { config: opts.config, client: opts.client, storage: opts.storage, limiter, tenant };
+        const ctx: RuntimeContext = { config: opts.config, client: opts.client, storage: opts.storage, tenants, limiter, tenant };
         const json = parseJson(body);
         if (typeof json !== 'object' || json === null || Array.isArray(json))
           throw new BdaError('ValidationException', 'the request body must be a JSON object');

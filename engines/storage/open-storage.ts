@@ -56,8 +56,14 @@ export class StorageRouter implements Storage {
   }
 }
 
-export function openStorage(config: QuarryConfig): StorageRouter {
-  const roots = config.storage.allowedRoots.length ? config.storage.allowedRoots : [config.home];
-  const { s3, allowedBuckets, localCopiesMb } = config.storage;
-  return new StorageRouter(new FileStorage(roots), new S3Storage(s3, allowedBuckets, localCopiesMb * 1024 * 1024));
+/**
+ * The storage of a process: QUARRY_ALLOWED_ROOTS (else QUARRY_HOME) and QUARRY_ALLOWED_BUCKETS, plus `granted` —
+ * every tenant's roots and buckets (control-plane/tenants.ts), which the API checks each job against at submit.
+ */
+export function openStorage(config: QuarryConfig, granted: { roots: string[]; buckets: string[] } = { roots: [], buckets: [] }): StorageRouter {
+  const own = config.storage.allowedRoots.length ? config.storage.allowedRoots : [config.home];
+  const roots = [...new Set([...own, ...granted.roots])];
+  const buckets = [...new Set([...config.storage.allowedBuckets, ...granted.buckets])];
+  const { s3, localCopiesMb } = config.storage;
+  return new StorageRouter(new FileStorage(roots), new S3Storage(s3, buckets, localCopiesMb * 1024 * 1024));
 }

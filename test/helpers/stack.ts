@@ -8,6 +8,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
+import { loadTenants } from '../../control-plane/tenants.ts';
 import { openStorage, type StorageRouter } from '../../engines/storage/open-storage.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import { loadConfig, type QuarryConfig } from '../../schemas/config.ts';
@@ -68,7 +69,7 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
   if (!opts.namespace) await createNamespace(native, namespace);
   const connection = await Connection.connect({ address: opts.address });
   const client = new Client({ connection, namespace, dataConverter });
-  const storage = openStorage(config);
+  const storage = openStorage(config, loadTenants(config).everyGrant());
   const deps: ActivityDeps = { config, storage, client };
   let workers: RunningWorkers | undefined;
   if (opts.workers !== false) {
