@@ -74,7 +74,7 @@ interface JobMemo {
 /** Starts (or finds) the job workflow for a validated request; shared by async and sync invoke. */
 export async function startJob(
   ctx: RuntimeContext,
-  req: { inputUri: string; outputUri: string; clientToken?: string; notify: boolean; sync: boolean },
+  req: { inputUri: string; outputUri: string; clientToken?: string; notify: boolean; sync: boolean; kmsKeyId?: string },
   resolved: ResolvedConfiguration,
 ): Promise<{ jobId: string; invocationArn: string; workflowId: string }> {
   const jobId = jobIdFor(ctx.tenant, req.clientToken);
@@ -98,6 +98,8 @@ export async function startJob(
     );
   const submittedAt = new Date().toISOString();
   const jobOutputUri = jobOutputUriOf(req.outputUri, jobId);
+  // encryption at rest: every object the job writes below its output folder (SSE-KMS on s3://, an envelope on file://)
+  if (req.kmsKeyId) await ctx.storage.encryptUnder(jobOutputUri, req.kmsKeyId);
   const input: JobInput = {
     jobId,
     invocationArn: arn,
@@ -142,6 +144,8 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
   const req = parseRequest(InvokeDataAutomationAsyncRequest, body);
   await checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
   await checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
+  const kmsKeyId = req.encryptionConfiguration?.kmsKeyId;
+  if (kmsKeyId) ctx.storage.encryptionFor(req.outputConfiguration.s3Uri, kmsKeyId);
   const resolved = await resolveConfiguration(ctx, req, { sync: false });
   const { invocationArn } = await startJob(
     ctx,
@@ -151,6 +155,7 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
       clientToken: req.clientToken,
       notify: req.notificationConfiguration?.eventBridgeConfiguration.eventBridgeEnabled ?? false,
       sync: false,
+      kmsKeyId,
     },
     resolved,
   );

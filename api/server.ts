@@ -8,6 +8,7 @@ import { BdaError } from '../schemas/errors.ts';
 import { authenticate } from './auth.ts';
 import { jobDetail } from './job-detail.ts';
 import { listJobs } from './list-jobs.ts';
+import { readOutput } from './read-output.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
 import { getDataAutomationStatus, invokeDataAutomationAsync, type RuntimeContext } from './runtime.ts';
 import { invokeDataAutomation } from './sync.ts';
@@ -88,7 +89,7 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
       const body = await readBody(req);
       const tenant = await authenticate(req, body, tenants, opts.config);
       const url = new URL(req.url ?? '/', 'http://quarry');
-      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health';
+      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/outputs' || url.pathname === '/health';
       if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant, body }))) return;
       if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target']) {
         const target = String(req.headers['x-amz-target']);
@@ -112,6 +113,11 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
       const detail = /^\/jobs\/([a-zA-Z0-9-_]+)$/.exec(url.pathname);
       if (detail && req.method === 'GET') {
         return sendJson(res, 200, await jobDetail(opts.client, detail[1], tenant), { 'content-type': 'application/json' });
+      }
+      if (url.pathname === '/outputs' && req.method === 'GET') {
+        const { body: object, contentType } = await readOutput({ storage: opts.storage, tenants, tenant }, url.searchParams.get('uri'));
+        res.writeHead(200, { 'content-type': contentType, 'content-length': object.length });
+        return res.end(object);
       }
       if (url.pathname === '/health') return sendJson(res, 200, { ok: true }, { 'content-type': 'application/json' });
       throw new BdaError('ResourceNotFoundException', `no such operation: ${req.method} ${url.pathname}`);

@@ -41,9 +41,11 @@ export async function invokeDataAutomation(ctx: RuntimeContext, body: unknown) {
   }
   if (req.outputConfiguration) await checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
   const outputUri = req.outputConfiguration?.s3Uri ?? `${scratch}/out`;
+  const kmsKeyId = req.encryptionConfiguration?.kmsKeyId;
+  if (kmsKeyId) ctx.storage.encryptionFor(outputUri, kmsKeyId);
   try {
     const resolved = await resolveConfiguration(ctx, req, { sync: true });
-    const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true }, resolved);
+    const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true, kmsKeyId }, resolved);
     const result: JobResult = await ctx.client.workflow.getHandle<typeof jobWorkflow>(workflowId).result();
     if (result.status === 'ClientError') throw validationError(`${result.errorType}: ${result.errorMessage}`);
     if (result.status !== 'Success') throw new BdaError('InternalServerException', result.errorMessage ?? 'processing failed');
