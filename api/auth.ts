@@ -4,7 +4,8 @@ import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
 import { checkSigningDate, isSigV4, parseSigV4Header, verifySigV4 } from './sigv4.ts';
 
-const loopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr === '::ffff:127.0.0.1');
+const loopback = (addr: string | undefined) =>
+  !!addr && (addr === '::1' || addr.startsWith('127.') || addr === '::ffff:127.0.0.1');
 
 /**
  * The tenant a request acts for. An AWS SDK client's SigV4 signature is verified against the secret of the key it
@@ -12,7 +13,12 @@ const loopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr
  * come from QUARRY_API_KEYS and QUARRY_TENANTS_FILE. When no key is configured, dev mode lets loopback requests in
  * as tenant 'default' (what `quarry dev/run/demo` rely on); once a key is configured every request needs one.
  */
-export async function authenticate(req: IncomingMessage, body: Buffer, tenants: Tenants, config: QuarryConfig): Promise<string> {
+export async function authenticate(
+  req: IncomingMessage,
+  body: Buffer,
+  tenants: Tenants,
+  config: QuarryConfig,
+): Promise<string> {
   const h = req.headers;
   const authorization = typeof h.authorization === 'string' ? h.authorization : '';
   const open = !tenants.hasKeys && config.api.dev && loopback(req.socket.remoteAddress);
@@ -23,11 +29,16 @@ export async function authenticate(req: IncomingMessage, body: Buffer, tenants: 
       if (open) return 'default';
       throw new BdaError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
-    const date = checkSigningDate(typeof h['x-amz-date'] === 'string' ? h['x-amz-date'] : undefined, new Date(), config.api.signatureSkewSeconds);
+    const date = checkSigningDate(
+      typeof h['x-amz-date'] === 'string' ? h['x-amz-date'] : undefined,
+      new Date(),
+      config.api.signatureSkewSeconds,
+    );
     await verifySigV4({ method: req.method ?? 'GET', url: req.url ?? '/', headers: h, body }, auth, key.secret, date);
     return key.tenant;
   }
-  const token = (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ?? /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+  const token =
+    (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ?? /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
   if (token) {
     const key = tenants.keyWithSecret(token);
     if (key) return key.tenant;
@@ -35,5 +46,8 @@ export async function authenticate(req: IncomingMessage, body: Buffer, tenants: 
     throw new BdaError('AccessDeniedException', 'the API key is not valid');
   }
   if (open) return 'default';
-  throw new BdaError('AccessDeniedException', 'an API key is required (a SigV4-signed request, an x-api-key header or a Bearer token)');
+  throw new BdaError(
+    'AccessDeniedException',
+    'an API key is required (a SigV4-signed request, an x-api-key header or a Bearer token)',
+  );
 }

@@ -23,7 +23,8 @@ export async function readOutput(
     throw e;
   }
   const { bytes } = await ctx.storage.stat(uri);
-  if (bytes > MAX_BYTES) throw validationError(`uri: the object is ${bytes} bytes, over the ${MAX_BYTES}-byte limit of /outputs`, 'uri');
+  if (bytes > MAX_BYTES)
+    throw validationError(`uri: the object is ${bytes} bytes, over the ${MAX_BYTES}-byte limit of /outputs`, 'uri');
   const body = await ctx.storage.readBytes(uri);
   return { body, contentType: /\.json$/i.test(uri) ? 'application/json' : 'application/octet-stream' };
 }

@@ -34,9 +34,17 @@ export function parseSigV4Header(authorization: string): SigV4Header {
   const signedHeaders = (fields.get('SignedHeaders') ?? '').split(';').filter(Boolean);
   const signature = fields.get('Signature') ?? '';
   if (credential.length !== 5 || credential[4] !== 'aws4_request' || !credential[0])
-    throw new BdaError('IncompleteSignatureException', 'Authorization header requires a Credential of the form <key id>/<date>/<region>/<service>/aws4_request');
-  if (!signedHeaders.includes('host')) throw new BdaError('IncompleteSignatureException', "Authorization header requires SignedHeaders that include 'host'");
-  if (!/^[0-9a-f]{64}$/.test(signature)) throw new BdaError('IncompleteSignatureException', 'Authorization header requires a hex Signature');
+    throw new BdaError(
+      'IncompleteSignatureException',
+      'Authorization header requires a Credential of the form <key id>/<date>/<region>/<service>/aws4_request',
+    );
+  if (!signedHeaders.includes('host'))
+    throw new BdaError(
+      'IncompleteSignatureException',
+      "Authorization header requires SignedHeaders that include 'host'",
+    );
+  if (!/^[0-9a-f]{64}$/.test(signature))
+    throw new BdaError('IncompleteSignatureException', 'Authorization header requires a hex Signature');
   const [accessKeyId, date, region, service] = credential;
   return { accessKeyId, date, region, service, signedHeaders, signature };
 }
@@ -49,12 +57,20 @@ function amzDate(value: string | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const compact = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const compact = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** The request's date, refused with AWS's message when it is outside the skew (`now` ± `skewSeconds`). */
 export function checkSigningDate(value: string | undefined, now: Date, skewSeconds: number): Date {
   const date = amzDate(value);
-  if (!date) throw new BdaError('IncompleteSignatureException', 'the request must carry an X-Amz-Date header (yyyyMMddTHHmmssZ)');
+  if (!date)
+    throw new BdaError(
+      'IncompleteSignatureException',
+      'the request must carry an X-Amz-Date header (yyyyMMddTHHmmssZ)',
+    );
   const skew = skewSeconds * 1000;
   if (date.getTime() < now.getTime() - skew)
     throw new BdaError(
@@ -72,7 +88,11 @@ export function checkSigningDate(value: string | undefined, now: Date, skewSecon
 /** SHA-256 (and HMAC-SHA-256 with a key) in the shape the smithy signer asks for. */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytesOf = (d: SourceData) =>
-  typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
+  typeof d === 'string'
+    ? Buffer.from(d)
+    : ArrayBuffer.isView(d)
+      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
+      : Buffer.from(d);
 class Sha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
@@ -119,11 +139,17 @@ export interface ReceivedRequest {
  * Signs the received request again with `secret` and compares: an InvalidSignatureException (AWS's words) when the
  * signatures differ — a wrong secret, or a method, path, query, signed header or body changed on the way.
  */
-export async function verifySigV4(req: ReceivedRequest, auth: SigV4Header, secret: string, signingDate: Date): Promise<void> {
+export async function verifySigV4(
+  req: ReceivedRequest,
+  auth: SigV4Header,
+  secret: string,
+  signingDate: Date,
+): Promise<void> {
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
     const v = req.headers[name];
-    if (v === undefined) throw new BdaError('InvalidSignatureException', `the signed header '${name}' is missing from the request`);
+    if (v === undefined)
+      throw new BdaError('InvalidSignatureException', `the signed header '${name}' is missing from the request`);
     headers[name] = Array.isArray(v) ? v.join(',') : v;
   }
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
@@ -148,10 +174,16 @@ export async function verifySigV4(req: ReceivedRequest, auth: SigV4Header, secre
       headers,
       body: req.body.length ? req.body : undefined,
     },
-    { signingDate, signingRegion: auth.region, signingService: auth.service, signableHeaders: new Set(auth.signedHeaders) },
+    {
+      signingDate,
+      signingRegion: auth.region,
+      signingService: auth.service,
+      signableHeaders: new Set(auth.signedHeaders),
+    },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1] ?? '';
-  const ok = expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));
+  const ok =
+    expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));
   if (!ok)
     throw new BdaError(
       'InvalidSignatureException',

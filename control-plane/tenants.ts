@@ -104,7 +104,9 @@ export function loadTenants(config: Pick<QuarryConfig, 'api' | 'storage' | 'home
       for (const k of t.keys) {
         const other = keys.get(k.id);
         if (other && other.tenant !== tenant)
-          throw new Error(`QUARRY_TENANTS_FILE: key id '${k.id}' of tenant '${tenant}' is also in QUARRY_API_KEYS for '${other.tenant}'`);
+          throw new Error(
+            `QUARRY_TENANTS_FILE: key id '${k.id}' of tenant '${tenant}' is also in QUARRY_API_KEYS for '${other.tenant}'`,
+          );
         keys.set(k.id, { id: k.id, tenant, secret: k.secret });
       }
     }

@@ -35,7 +35,11 @@ export const TenantsFile = z
       for (const k of t.keys) {
         const other = owner.get(k.id);
         if (other && other !== name)
-          ctx.addIssue({ code: 'custom', path: ['tenants', name, 'keys'], message: `key id '${k.id}' is also ${other}'s` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', name, 'keys'],
+            message: `key id '${k.id}' is also ${other}'s`,
+          });
         owner.set(k.id, name);
       }
     }

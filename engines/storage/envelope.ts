@@ -30,7 +30,8 @@ function readHeader(env: Buffer): { keyId: string; start: number } {
   if (!isEnvelope(env) || env.length < MAGIC.length + 1) throw new Error('not a Quarry envelope');
   const n = env[MAGIC.length];
   const start = MAGIC.length + 1 + n;
-  if (n === 0 || env.length < start + IV_BYTES + TAG_BYTES) throw new BdaError('ValidationException', 'the encrypted output is truncated');
+  if (n === 0 || env.length < start + IV_BYTES + TAG_BYTES)
+    throw new BdaError('ValidationException', 'the encrypted output is truncated');
   return { keyId: env.subarray(MAGIC.length + 1, start).toString('utf8'), start };
 }
 
@@ -66,7 +67,10 @@ export function openEnvelope(env: Buffer, keyring: EncryptionKeyring): Buffer {
   try {
     return Buffer.concat([decipher.update(env.subarray(start + IV_BYTES, env.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new BdaError('ValidationException', `the encrypted output failed authentication with key '${keyId}': it was altered`);
+    throw new BdaError(
+      'ValidationException',
+      `the encrypted output failed authentication with key '${keyId}': it was altered`,
+    );
   }
 }
 

@@ -6,7 +6,14 @@ import { type EncryptionKeyring, loadEncryptionKeys } from '../../codecs/encrypt
 import type { QuarryConfig } from '../../schemas/config.ts';
 import { validationError } from '../../schemas/errors.ts';
 import { joinUri } from '../../schemas/output-location.ts';
-import { ENVELOPE_HEADER_BYTES, isEnvelope, keyringKeyFor, openEnvelope, plaintextBytes, sealEnvelope } from './envelope.ts';
+import {
+  ENVELOPE_HEADER_BYTES,
+  isEnvelope,
+  keyringKeyFor,
+  openEnvelope,
+  plaintextBytes,
+  sealEnvelope,
+} from './envelope.ts';
 import { FileStorage } from './file-storage.ts';
 import { S3Storage } from './s3-storage.ts';
 import { type Storage, type StoredObject, schemeOf, type WriteOptions } from './storage.ts';
@@ -74,7 +81,10 @@ export class StorageRouter implements Storage {
     try {
       keyId = keyringKeyFor(kmsKeyId, this.keyring);
     } catch (e) {
-      throw validationError(`encryptionConfiguration.kmsKeyId: no keyring to encrypt file:// outputs with (${(e as Error).message})`, 'encryptionConfiguration.kmsKeyId');
+      throw validationError(
+        `encryptionConfiguration.kmsKeyId: no keyring to encrypt file:// outputs with (${(e as Error).message})`,
+        'encryptionConfiguration.kmsKeyId',
+      );
     }
     if (!keyId)
       throw validationError(
@@ -155,11 +165,21 @@ export class StorageRouter implements Storage {
     const plain = await this.opened(uri);
     return maxBytes === undefined ? plain : plain.subarray(0, maxBytes);
   }
-  async write(uri: string, body: Parameters<Storage['write']>[1], contentType?: string, options?: WriteOptions): Promise<StoredObject> {
+  async write(
+    uri: string,
+    body: Parameters<Storage['write']>[1],
+    contentType?: string,
+    options?: WriteOptions,
+  ): Promise<StoredObject> {
     const enc = isMarker(uri) ? null : await this.encryptionOf(uri);
     if (!enc) return this.pick(uri).write(uri, body, contentType, options);
     if (schemeOf(uri) === 's3') return this.s3.write(uri, body, contentType, { ...options, kmsKeyId: enc.kmsKeyId });
-    return this.file.write(uri, sealEnvelope(await collect(body), enc.keyId as string, this.keyring), contentType, options);
+    return this.file.write(
+      uri,
+      sealEnvelope(await collect(body), enc.keyId as string, this.keyring),
+      contentType,
+      options,
+    );
   }
   list(prefix: string) {
     return this.pick(prefix).list(prefix);
@@ -193,14 +213,15 @@ export class StorageRouter implements Storage {
  * every tenant's roots and buckets (control-plane/tenants.ts), which the API checks each job against at submit.
  * Envelopes are sealed and opened with the payload codec's keyring (loaded on first use).
  */
-export function openStorage(config: QuarryConfig, granted: { roots: string[]; buckets: string[] } = { roots: [], buckets: [] }): StorageRouter {
+export function openStorage(
+  config: QuarryConfig,
+  granted: { roots: string[]; buckets: string[] } = { roots: [], buckets: [] },
+): StorageRouter {
   const own = config.storage.allowedRoots.length ? config.storage.allowedRoots : [config.home];
   const roots = [...new Set([...own, ...granted.roots])];
   const buckets = [...new Set([...config.storage.allowedBuckets, ...granted.buckets])];
   const { s3, localCopiesMb } = config.storage;
-  return new StorageRouter(
-    new FileStorage(roots),
-    new S3Storage(s3, buckets, localCopiesMb * 1024 * 1024),
-    () => loadEncryptionKeys(config),
+  return new StorageRouter(new FileStorage(roots), new S3Storage(s3, buckets, localCopiesMb * 1024 * 1024), () =>
+    loadEncryptionKeys(config),
   );
 }

@@ -61,7 +61,13 @@ beforeAll(async () => {
     maxAttempts: 1,
   });
   const page = new PdfPageBuilder();
-  for (const [i, l] of ['ACME Supplies Ltd', 'RECEIPT', 'Receipt No: R-7731', 'Date: 03/08/2024', 'Total: 38.50 EUR'].entries())
+  for (const [i, l] of [
+    'ACME Supplies Ltd',
+    'RECEIPT',
+    'Receipt No: R-7731',
+    'Date: 03/08/2024',
+    'Total: 38.50 EUR',
+  ].entries())
     page.text(72, 72 + i * 28, 12, l, { bold: i < 2 });
   await fs.mkdir(path.join(stack.root, 'in'), { recursive: true });
   await writePdf(path.join(stack.root, 'in', 'receipt.pdf'), [page]);
@@ -126,12 +132,16 @@ describe('file:// outputs with a kmsKeyId', () => {
       output_metadata: { segment_metadata: { standard_output_path: string; custom_output_path: string }[] }[];
     };
     const seg = meta.output_metadata[0].segment_metadata[0];
-    const standard = (await (await fetch(`${api.url}/outputs?uri=${encodeURIComponent(seg.standard_output_path)}`)).json()) as {
+    const standard = (await (
+      await fetch(`${api.url}/outputs?uri=${encodeURIComponent(seg.standard_output_path)}`)
+    ).json()) as {
       metadata: { semantic_modality: string };
     };
     expect(standard.metadata.semantic_modality).toBe('DOCUMENT');
     expect(JSON.stringify(standard)).toMatch(/R-7731/);
-    const custom = (await (await fetch(`${api.url}/outputs?uri=${encodeURIComponent(seg.custom_output_path)}`)).json()) as {
+    const custom = (await (
+      await fetch(`${api.url}/outputs?uri=${encodeURIComponent(seg.custom_output_path)}`)
+    ).json()) as {
       matched_blueprint: { arn: string };
     };
     expect(custom.matched_blueprint.arn).toMatch(/receipt/);
@@ -140,7 +150,10 @@ describe('file:// outputs with a kmsKeyId', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [path.join(ROOT, 'bin/quarry.mjs'), 'read', '--local', fileURLToPath(seg.standard_output_path)],
-      { env: { ...process.env, QUARRY_HOME: stack.config.home, QUARRY_ALLOWED_ROOTS: stack.root, QUARRY_DEV: '1' }, cwd: ROOT },
+      {
+        env: { ...process.env, QUARRY_HOME: stack.config.home, QUARRY_ALLOWED_ROOTS: stack.root, QUARRY_DEV: '1' },
+        cwd: ROOT,
+      },
     );
     expect(JSON.parse(stdout)).toEqual(standard);
   });
@@ -164,13 +177,22 @@ describe('file:// outputs with a kmsKeyId', () => {
           dataAutomationProfileArn: PROFILE,
         }),
       ),
-    ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/'no-such-key' is not a key id of Quarry's keyring/) });
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/'no-such-key' is not a key id of Quarry's keyring/),
+    });
   });
 });
 
 describe('s3:// outputs with a kmsKeyId', () => {
   it('every object the job writes reaches S3 with SSE-KMS and the key id', async () => {
-    await s3.client.send(new PutObjectCommand({ Bucket: 'enc-in', Key: 'receipt.pdf', Body: await fs.readFile(path.join(stack.root, 'in', 'receipt.pdf')) }));
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: 'enc-in',
+        Key: 'receipt.pdf',
+        Body: await fs.readFile(path.join(stack.root, 'in', 'receipt.pdf')),
+      }),
+    );
     const { invocationArn } = await sdk.send(
       new InvokeDataAutomationAsyncCommand({
         inputConfiguration: { s3Uri: 's3://enc-in/receipt.pdf' },
@@ -192,7 +214,9 @@ describe('s3:// outputs with a kmsKeyId', () => {
       expect(head.SSEKMSKeyId, Key).toBe(KMS_ARN);
     }
     // and readable as ever (S3 decrypts)
-    const meta = (await (await fetch(`${api.url}/outputs?uri=${encodeURIComponent(done.outputConfiguration!.s3Uri!)}`)).json()) as {
+    const meta = (await (
+      await fetch(`${api.url}/outputs?uri=${encodeURIComponent(done.outputConfiguration!.s3Uri!)}`)
+    ).json()) as {
       job_id: string;
     };
     expect(meta.job_id).toBe(jobId);

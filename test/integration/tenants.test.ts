@@ -46,7 +46,10 @@ const schema = JSON.stringify(CATALOG[0].schema);
 const standardOutputConfiguration = {
   document: {
     extraction: { granularity: { types: ['PAGE' as const] }, boundingBox: { state: 'DISABLED' as const } },
-    outputFormat: { textFormat: { types: ['PLAIN_TEXT' as const] }, additionalFileFormat: { state: 'DISABLED' as const } },
+    outputFormat: {
+      textFormat: { types: ['PLAIN_TEXT' as const] },
+      additionalFileFormat: { state: 'DISABLED' as const },
+    },
   },
 };
 
@@ -127,7 +130,9 @@ describe("tenant B cannot reach tenant A's control plane", () => {
   it('blueprints: not listed; read, update, version, copy-stage and delete answer as a missing blueprint', async () => {
     const a = control(A);
     const b = control(B);
-    const { blueprint } = await a.send(new CreateBlueprintCommand({ blueprintName: 'a-invoice', type: 'DOCUMENT', schema }));
+    const { blueprint } = await a.send(
+      new CreateBlueprintCommand({ blueprintName: 'a-invoice', type: 'DOCUMENT', schema }),
+    );
     const arn = blueprint!.blueprintArn!;
     const missing = arn.replace(/[0-9a-f]{12}$/, '000000000000');
 
@@ -154,11 +159,15 @@ describe("tenant B cannot reach tenant A's control plane", () => {
     expect(still.blueprint?.blueprintVersion).toBeUndefined();
   });
 
-  it('projects: not listed; read, update and delete answer as a missing project; A\'s blueprint cannot be put in B\'s project', async () => {
+  it("projects: not listed; read, update and delete answer as a missing project; A's blueprint cannot be put in B's project", async () => {
     const a = control(A);
     const b = control(B);
-    const { blueprint } = await a.send(new CreateBlueprintCommand({ blueprintName: 'a-for-project', type: 'DOCUMENT', schema }));
-    const { projectArn } = await a.send(new CreateDataAutomationProjectCommand({ projectName: 'a-project', standardOutputConfiguration }));
+    const { blueprint } = await a.send(
+      new CreateBlueprintCommand({ blueprintName: 'a-for-project', type: 'DOCUMENT', schema }),
+    );
+    const { projectArn } = await a.send(
+      new CreateDataAutomationProjectCommand({ projectName: 'a-project', standardOutputConfiguration }),
+    );
     const arn = projectArn!;
     const missing = arn.replace(/[0-9a-f]{12}$/, '000000000000');
 
@@ -184,12 +193,14 @@ describe("tenant B cannot reach tenant A's control plane", () => {
       ),
     );
     expect(usesA).toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/was not found/) });
-    expect((await a.send(new GetDataAutomationProjectCommand({ projectArn: arn }))).project?.projectName).toBe('a-project');
+    expect((await a.send(new GetDataAutomationProjectCommand({ projectArn: arn }))).project?.projectName).toBe(
+      'a-project',
+    );
   });
 });
 
 describe("tenant B cannot reach tenant A's jobs or storage", () => {
-  it('jobs: B cannot read the status of A\'s job, nor see it listed; A\'s project and blueprints do not run for B', async () => {
+  it("jobs: B cannot read the status of A's job, nor see it listed; A's project and blueprints do not run for B", async () => {
     const a = runtime(A);
     const b = runtime(B);
     const { invocationArn } = await a.send(
@@ -204,7 +215,9 @@ describe("tenant B cannot reach tenant A's jobs or storage", () => {
     const absent = await failure(b.send(new GetDataAutomationStatusCommand({ invocationArn: absentArn })));
     expect(other).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
     expect(other.message.replace(/'[^']+'/, "'ID'")).toBe(absent.message.replace(/'[^']+'/, "'ID'"));
-    expect(['Created', 'InProgress', 'Success']).toContain((await a.send(new GetDataAutomationStatusCommand({ invocationArn }))).status);
+    expect(['Created', 'InProgress', 'Success']).toContain(
+      (await a.send(new GetDataAutomationStatusCommand({ invocationArn }))).status,
+    );
 
     const list = async (key: { secret: string }) => {
       const r = await fetch(`${api.url}/jobs`, { headers: { 'x-api-key': key.secret } });
@@ -218,7 +231,9 @@ describe("tenant B cannot reach tenant A's jobs or storage", () => {
     }
     expect(mine).toContain(invocationArn);
     expect(await list(B)).not.toContain(invocationArn);
-    const detail = await fetch(`${api.url}/jobs/${invocationArn!.split('/').pop()}`, { headers: { 'x-api-key': B.secret } });
+    const detail = await fetch(`${api.url}/jobs/${invocationArn!.split('/').pop()}`, {
+      headers: { 'x-api-key': B.secret },
+    });
     expect(detail.status).toBe(404);
 
     const { projectArn } = await control(A).send(
@@ -253,7 +268,9 @@ describe("tenant B cannot reach tenant A's jobs or storage", () => {
     const readA = await invoke(uri('a', 'in', 'a.pdf'), uri('b', 'out'));
     expect(readA).toMatchObject({ name: 'ValidationException', status: 400 });
     // A's root answers as a folder no tenant holds
-    expect(readA.message.replace(uri('a', 'in', 'a.pdf'), 'URI')).toBe(nobody.message.replace(uri('nobody', 'x.pdf'), 'URI'));
+    expect(readA.message.replace(uri('a', 'in', 'a.pdf'), 'URI')).toBe(
+      nobody.message.replace(uri('nobody', 'x.pdf'), 'URI'),
+    );
     expect(await invoke(uri('b', 'in', 'b.pdf'), uri('a', 'out'))).toMatchObject({
       name: 'ValidationException',
       message: expect.stringMatching(/outputConfiguration\.s3Uri: .* is outside the allowed storage roots/),
@@ -275,7 +292,10 @@ describe("tenant B cannot reach tenant A's jobs or storage", () => {
         }),
       ),
     );
-    expect(sync).toMatchObject({ name: 'ValidationException', message: expect.stringMatching(/outside the allowed storage roots/) });
+    expect(sync).toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/outside the allowed storage roots/),
+    });
     // B's own storage works
     const { invocationArn } = await b.send(
       new InvokeDataAutomationAsyncCommand({
@@ -293,7 +313,9 @@ describe('signed requests', () => {
     expect((await control(A).send(new ListBlueprintsCommand({}))).blueprints).toBeDefined();
     const status = (key: { id: string; secret: string }) =>
       runtime(key).send(
-        new GetDataAutomationStatusCommand({ invocationArn: 'arn:aws:bedrock:us-east-1:000000000000:data-automation-invocation/x' }),
+        new GetDataAutomationStatusCommand({
+          invocationArn: 'arn:aws:bedrock:us-east-1:000000000000:data-automation-invocation/x',
+        }),
       );
     // right secret: the request is authenticated (and the job is simply not there)
     expect(await failure(status(A))).toMatchObject({ name: 'ResourceNotFoundException' });
@@ -313,9 +335,15 @@ describe('signed requests', () => {
     });
     // a client whose clock is 10 minutes behind signs a request that looks replayed later: refused
     const stale = await failure(control(A, { systemClockOffset: -10 * 60_000 }).send(new ListBlueprintsCommand({})));
-    expect(stale).toMatchObject({ name: 'InvalidSignatureException', status: 403, message: expect.stringMatching(/Signature expired/) });
+    expect(stale).toMatchObject({
+      name: 'InvalidSignatureException',
+      status: 403,
+      message: expect.stringMatching(/Signature expired/),
+    });
     // 2 minutes behind is inside the 5-minute skew
-    expect((await control(A, { systemClockOffset: -2 * 60_000 }).send(new ListBlueprintsCommand({}))).blueprints).toBeDefined();
+    expect(
+      (await control(A, { systemClockOffset: -2 * 60_000 }).send(new ListBlueprintsCommand({}))).blueprints,
+    ).toBeDefined();
   });
 
   it('a request whose body was changed after signing is refused', async () => {
@@ -329,7 +357,9 @@ describe('signed requests', () => {
       { step: 'deserialize', name: 'tamperAfterSigning' },
     );
     // the deserialize step runs after finalizeRequest, where the request was signed
-    const f = await failure(c.send(new CreateBlueprintCommand({ blueprintName: 'a-tampered', type: 'DOCUMENT', schema })));
+    const f = await failure(
+      c.send(new CreateBlueprintCommand({ blueprintName: 'a-tampered', type: 'DOCUMENT', schema })),
+    );
     expect(f).toMatchObject({ name: 'InvalidSignatureException', status: 403 });
   });
 

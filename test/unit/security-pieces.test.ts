@@ -10,10 +10,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSigningDate, parseSigV4Header } from '../../api/sigv4.ts';
 import { loadTenants } from '../../control-plane/tenants.ts';
-import { isEnvelope, keyringKeyFor, openEnvelope, plaintextBytes, sealEnvelope } from '../../engines/storage/envelope.ts';
+import {
+  isEnvelope,
+  keyringKeyFor,
+  openEnvelope,
+  plaintextBytes,
+  sealEnvelope,
+} from '../../engines/storage/envelope.ts';
 import { loadConfig } from '../../schemas/config.ts';
 
-const keyring = { currentKeyId: 'k2', keys: new Map([['k1', randomBytes(32)], ['k2', randomBytes(32)]]) };
+const keyring = {
+  currentKeyId: 'k2',
+  keys: new Map([
+    ['k1', randomBytes(32)],
+    ['k2', randomBytes(32)],
+  ]),
+};
 
 describe('SigV4 header and date', () => {
   const header =
@@ -30,7 +42,9 @@ describe('SigV4 header and date', () => {
     });
   });
   it('refuses an incomplete header', () => {
-    expect(() => parseSigV4Header('AWS4-HMAC-SHA256 Credential=AKID/20261203/us-east-1/bedrock')).toThrow(/Credential of the form/);
+    expect(() => parseSigV4Header('AWS4-HMAC-SHA256 Credential=AKID/20261203/us-east-1/bedrock')).toThrow(
+      /Credential of the form/,
+    );
     expect(() => parseSigV4Header(header.replace('host;', ''))).toThrow(/include 'host'/);
     expect(() => parseSigV4Header(header.replace(/Signature=a+/, 'Signature=xyz'))).toThrow(/hex Signature/);
   });
@@ -85,9 +99,13 @@ describe('tenants file', () => {
   };
   it('gives each tenant its keys and grants; QUARRY_API_KEYS tenants share the allowed roots', async () => {
     const file = await write({
-      tenants: { acme: { keys: [{ id: 'AKIDACME', secret: 'acme-secret-1' }], roots: ['/srv/acme'], buckets: ['acme-out'] } },
+      tenants: {
+        acme: { keys: [{ id: 'AKIDACME', secret: 'acme-secret-1' }], roots: ['/srv/acme'], buckets: ['acme-out'] },
+      },
     });
-    const t = loadTenants(loadConfig({ QUARRY_TENANTS_FILE: file, QUARRY_API_KEYS: 'legacy:old', QUARRY_ALLOWED_ROOTS: '/srv/shared' }));
+    const t = loadTenants(
+      loadConfig({ QUARRY_TENANTS_FILE: file, QUARRY_API_KEYS: 'legacy:old', QUARRY_ALLOWED_ROOTS: '/srv/shared' }),
+    );
     expect(t.hasKeys).toBe(true);
     expect(t.key('AKIDACME')).toEqual({ id: 'AKIDACME', tenant: 'acme', secret: 'acme-secret-1' });
     expect(t.key('legacy')).toEqual({ id: 'legacy', tenant: 'old', secret: 'legacy' });
@@ -104,10 +122,21 @@ describe('tenants file', () => {
     const cases: [unknown, RegExp][] = [
       ['{not json', /QUARRY_TENANTS_FILE=.*JSON/],
       [{ tenants: { acme: { keys: [] } } }, /tenants\.acme\.keys: a tenant needs at least one key/],
-      [{ tenants: { acme: { keys: [{ id: 'AKIDACME', secret: 'short' }] } } }, /tenants\.acme\.keys\.0\.secret: a secret of at least 8/],
-      [{ tenants: { acme: { keys: [{ id: 'AKIDACME', secret: 'long-enough' }], roots: ['relative/dir'] } } }, /roots\.0: a root is an absolute folder/],
       [
-        { tenants: { a: { keys: [{ id: 'SAMEKEY', secret: 'secret-aaaa' }] }, b: { keys: [{ id: 'SAMEKEY', secret: 'secret-bbbb' }] } } },
+        { tenants: { acme: { keys: [{ id: 'AKIDACME', secret: 'short' }] } } },
+        /tenants\.acme\.keys\.0\.secret: a secret of at least 8/,
+      ],
+      [
+        { tenants: { acme: { keys: [{ id: 'AKIDACME', secret: 'long-enough' }], roots: ['relative/dir'] } } },
+        /roots\.0: a root is an absolute folder/,
+      ],
+      [
+        {
+          tenants: {
+            a: { keys: [{ id: 'SAMEKEY', secret: 'secret-aaaa' }] },
+            b: { keys: [{ id: 'SAMEKEY', secret: 'secret-bbbb' }] },
+          },
+        },
         /key id 'SAMEKEY' is also a's/,
       ],
     ];
