@@ -296,6 +296,14 @@ describe("tenant B cannot reach tenant A's jobs or storage", () => {
       name: 'ValidationException',
       message: expect.stringMatching(/outside the allowed storage roots/),
     });
+    // reading an object back through the API (GET /outputs) is held to the same grants
+    const read = (key: { secret: string }, target: string) =>
+      fetch(`${api.url}/outputs?uri=${encodeURIComponent(target)}`, { headers: { 'x-api-key': key.secret } });
+    const other = await read(B, uri('a', 'in', 'a.pdf'));
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as { message: string }).message).toMatch(/outside the allowed storage roots/);
+    expect((await read(B, uri('b', 'through', 'a.pdf'))).status).toBe(400);
+    expect((await read(A, uri('a', 'in', 'a.pdf'))).status).toBe(200);
     // B's own storage works
     const { invocationArn } = await b.send(
       new InvokeDataAutomationAsyncCommand({
