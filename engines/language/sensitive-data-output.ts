@@ -14,7 +14,20 @@ import {
 } from './sensitive-data.ts';
 
 /** the keys whose string values are text a reader sees */
-const TEXT_KEYS = new Set(['text', 'markdown', 'html', 'csv', 'summary', 'description', 'title', 'content']);
+const TEXT_KEYS = new Set([
+  'text',
+  'markdown',
+  'html',
+  'csv',
+  'summary',
+  'description',
+  'title',
+  'content',
+  // custom output: every value a blueprint extracted, and the value its explanation repeats
+  'inference_result',
+  'value',
+  'reason',
+]);
 
 export interface SensitiveDataEntity {
   type: SensitiveDataType;
