@@ -1,26 +1,53 @@
 import type { IncomingMessage } from 'node:http';
+import type { Tenants } from '../control-plane/tenants.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
+import { checkSigningDate, isSigV4, parseSigV4Header, verifySigV4 } from './sigv4.ts';
 
-const loopback = (addr: string | undefined) => !!addr && (addr === '::1' || addr.startsWith('127.') || addr === '::ffff:127.0.0.1');
+const loopback = (addr: string | undefined) =>
+  !!addr && (addr === '::1' || addr.startsWith('127.') || addr === '::ffff:127.0.0.1');
 
 /**
- * The tenant a request acts for. Keys come from QUARRY_API_KEYS (`key:tenant,…`) and are read from
- * `x-api-key`, `Authorization: Bearer <key>`, or — for AWS SDK clients — the access key id in the SigV4
- * `Authorization` header (the signature itself is not verified: run behind TLS). In dev mode, requests
- * from loopback need no key.
+ * The tenant a request acts for. An AWS SDK client's SigV4 signature is verified against the secret of the key it
+ * names (api/sigv4.ts); other clients send a key's secret as `x-api-key` or `Authorization: Bearer <secret>`. Keys
+ * come from QUARRY_API_KEYS and QUARRY_TENANTS_FILE. When no key is configured, dev mode lets loopback requests in
+ * as tenant 'default' (what `quarry dev/run/demo` rely on); once a key is configured every request needs one.
  */
-export function authenticate(req: IncomingMessage, config: QuarryConfig): string {
+export async function authenticate(
+  req: IncomingMessage,
+  body: Buffer,
+  tenants: Tenants,
+  config: QuarryConfig,
+): Promise<string> {
   const h = req.headers;
-  const auth = typeof h.authorization === 'string' ? h.authorization : '';
-  const key =
-    (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ??
-    /^Bearer\s+(\S+)/i.exec(auth)?.[1] ??
-    /Credential=([^/,\s]+)\//.exec(auth)?.[1];
-  if (key && config.api.keys[key]) return config.api.keys[key];
-  if (config.api.dev && loopback(req.socket.remoteAddress)) return 'default';
+  const authorization = typeof h.authorization === 'string' ? h.authorization : '';
+  const open = !tenants.hasKeys && config.api.dev && loopback(req.socket.remoteAddress);
+  if (isSigV4(authorization)) {
+    const auth = parseSigV4Header(authorization);
+    const key = tenants.key(auth.accessKeyId);
+    if (!key) {
+      if (open) return 'default';
+      throw new BdaError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const date = checkSigningDate(
+      typeof h['x-amz-date'] === 'string' ? h['x-amz-date'] : undefined,
+      new Date(),
+      config.api.signatureSkewSeconds,
+    );
+    await verifySigV4({ method: req.method ?? 'GET', url: req.url ?? '/', headers: h, body }, auth, key.secret, date);
+    return key.tenant;
+  }
+  const token =
+    (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ?? /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+  if (token) {
+    const key = tenants.keyWithSecret(token);
+    if (key) return key.tenant;
+    if (open) return 'default';
+    throw new BdaError('AccessDeniedException', 'the API key is not valid');
+  }
+  if (open) return 'default';
   throw new BdaError(
     'AccessDeniedException',
-    key ? 'the API key is not valid' : 'an API key is required (x-api-key header, Bearer token, or SigV4 access key id)',
+    'an API key is required (a SigV4-signed request, an x-api-key header or a Bearer token)',
   );
 }

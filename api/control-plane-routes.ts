@@ -74,7 +74,7 @@ const OWN_PATHS = new Set(['blueprints', 'data-automation-projects']);
 export async function handleControlPlane(
   req: IncomingMessage,
   res: ServerResponse,
-  ctx: { config: QuarryConfig; tenant: string },
+  ctx: { config: QuarryConfig; tenant: string; body: Buffer },
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (!OWN_PATHS.has(url.pathname.split('/').filter(Boolean)[0] ?? '')) return false;
@@ -83,7 +83,7 @@ export async function handleControlPlane(
     const found = matchRoute(routes, method, url.pathname);
     if (!found) throw new BdaError('ValidationException', `no control-plane operation for ${method} ${url.pathname}`);
     const { status, request, call } = found.handler;
-    const members = { ...Object.fromEntries(url.searchParams), ...(await readJsonObject(req)) };
+    const members = { ...Object.fromEntries(url.searchParams), ...readJsonObject(ctx.body) };
     const cp = controlPlaneFor(ctx.config, ctx.tenant);
     const out = await call(cp, parseRequest(request, members) as never, found.params);
     sendJson(res, status, out);

@@ -1,3 +1,4 @@
+import { loadTenants } from '../control-plane/tenants.ts';
 import { openStorage } from '../engines/storage/open-storage.ts';
 import { startTracing } from '../engines/telemetry/tracing.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
@@ -9,7 +10,7 @@ export async function runApi(config: QuarryConfig): Promise<void> {
   const tracing = startTracing(config, 'quarry-api');
   const { client } = await connectClient(config);
   const { handleControlPlane } = await import('./control-plane-routes.ts');
-  const api = await startApi({ config, client, storage: openStorage(config), controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
+  const api = await startApi({ config, client, storage: openStorage(config, loadTenants(config).everyGrant()), controlPlane: handleControlPlane }, { host: config.api.host, port: config.api.port });
   console.error(`[api] listening on ${api.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -53,10 +53,16 @@ export async function resolveConfiguration(
     ? requestBlueprints
     : asBlueprintRefs(project?.customOutputConfiguration?.blueprints ?? []);
   const splitter = overrideConfiguration?.document?.splitter?.state === 'ENABLED' && !opts.sync;
-  const customOutput =
+  const resolvedCustom =
     blueprints.length > 0 || project
       ? await resolveCustomOutput(cp, { blueprints: requestBlueprints, project, splitter })
       : undefined;
+  // custom output carries the sensitive-data configuration that covers it (the workflow passes the plan as it is)
+  const sensitive = overrideConfiguration?.document?.sensitiveDataConfiguration;
+  const customOutput =
+    resolvedCustom && sensitive && (sensitive.detectionScope ?? ['STANDARD', 'CUSTOM']).includes('CUSTOM')
+      ? { ...resolvedCustom, sensitiveData: sensitive }
+      : resolvedCustom;
   return {
     standardOutputConfiguration: project?.standardOutputConfiguration ?? defaultStandardOutputConfiguration,
     overrideConfiguration,

@@ -2,22 +2,16 @@
  * The restJson1 wire (BDA's control plane): a JSON request body validated by a zod schema, a JSON response,
  * and errors as BDA sends them — the type in `X-Amzn-ErrorType`, `{ message, fieldList }` in the body.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { BdaError } from '../schemas/errors.ts';
 
 const MAX_BODY = 2_000_000;
 
-/** The request body as a JSON object (empty body = `{}`). */
-export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new BdaError('ValidationException', 'request body is larger than 2 MB');
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+/** The request body (already read: its signature covers it) as a JSON object (empty body = `{}`). */
+export function readJsonObject(raw: Buffer): Record<string, unknown> {
+  if (raw.length > MAX_BODY) throw new BdaError('ValidationException', 'request body is larger than 2 MB');
+  const text = raw.toString('utf8').trim();
   if (!text) return {};
   let body: unknown;
   try {

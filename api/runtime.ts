@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import { jobMetadataUri, jobOutputUri as jobOutputUriOf } from '../schemas/output-location.ts';
+import type { Tenants } from '../control-plane/tenants.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import {
   describeZodError,
@@ -30,6 +31,8 @@ export interface RuntimeContext {
   config: QuarryConfig;
   client: Client;
   storage: StorageRouter;
+  /** keys and storage grants: a job reads and writes only what its tenant was granted */
+  tenants: Tenants;
   limiter: TenantRateLimiter;
   tenant: string;
 }
@@ -48,8 +51,13 @@ export function throttle(ctx: RuntimeContext) {
     throw new BdaError('ThrottlingException', `rate exceeded: at most ${ctx.config.quotas.invokeTps} invoke requests per second per tenant`);
 }
 
-function checkUri(ctx: RuntimeContext, uri: string, field: string) {
+/**
+ * A URI the job may use: inside the roots or buckets granted to the tenant (real path, symlinks resolved), else the
+ * ValidationException storage gives — the same for another tenant's root as for a folder nobody holds.
+ */
+export async function checkUri(ctx: RuntimeContext, uri: string, field: string) {
   try {
+    await ctx.tenants.checkUri(ctx.tenant, uri);
     ctx.storage.check(uri);
   } catch (e) {
     if (e instanceof BdaError) throw validationError(`${field}: ${e.message}`, field);
@@ -67,7 +75,7 @@ interface JobMemo {
 /** Starts (or finds) the job workflow for a validated request; shared by async and sync invoke. */
 export async function startJob(
   ctx: RuntimeContext,
-  req: { inputUri: string; outputUri: string; clientToken?: string; notify: boolean; sync: boolean },
+  req: { inputUri: string; outputUri: string; clientToken?: string; notify: boolean; sync: boolean; kmsKeyId?: string },
   resolved: ResolvedConfiguration,
 ): Promise<{ jobId: string; invocationArn: string; workflowId: string }> {
   const jobId = jobIdFor(ctx.tenant, req.clientToken);
@@ -91,6 +99,8 @@ export async function startJob(
     );
   const submittedAt = new Date().toISOString();
   const jobOutputUri = jobOutputUriOf(req.outputUri, jobId);
+  // encryption at rest: every object the job writes below its output folder (SSE-KMS on s3://, an envelope on file://)
+  if (req.kmsKeyId) await ctx.storage.encryptUnder(jobOutputUri, req.kmsKeyId);
   const input: JobInput = {
     jobId,
     invocationArn: arn,
@@ -133,8 +143,10 @@ export async function startJob(
 export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unknown) {
   throttle(ctx);
   const req = parseRequest(InvokeDataAutomationAsyncRequest, body);
-  checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
-  checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
+  await checkUri(ctx, req.inputConfiguration.s3Uri, 'inputConfiguration.s3Uri');
+  await checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
+  const kmsKeyId = req.encryptionConfiguration?.kmsKeyId;
+  if (kmsKeyId) ctx.storage.encryptionFor(req.outputConfiguration.s3Uri, kmsKeyId);
   const resolved = await resolveConfiguration(ctx, req, { sync: false });
   const { invocationArn } = await startJob(
     ctx,
@@ -144,6 +156,7 @@ export async function invokeDataAutomationAsync(ctx: RuntimeContext, body: unkno
       clientToken: req.clientToken,
       notify: req.notificationConfiguration?.eventBridgeConfiguration.eventBridgeEnabled ?? false,
       sync: false,
+      kmsKeyId,
     },
     resolved,
   );

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import { loadTenants, type Tenants } from '../control-plane/tenants.ts';
 import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
@@ -10,6 +11,7 @@ import { inSpan } from '../engines/telemetry/tracing.ts';
 import { jobDetail } from './job-detail.ts';
 import { metricsText } from './metrics-text.ts';
 import { listJobs } from './list-jobs.ts';
+import { readOutput } from './read-output.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
 import { getDataAutomationStatus, invokeDataAutomationAsync, type RuntimeContext } from './runtime.ts';
 import { invokeDataAutomation } from './sync.ts';
@@ -21,8 +23,14 @@ export interface ApiOptions {
   config: QuarryConfig;
   client: Client;
   storage: StorageRouter;
+  /** keys and storage grants (default: read from the configuration, control-plane/tenants.ts) */
+  tenants?: Tenants;
   /** restJson1 control plane (blueprints, projects); returns false when the path is not its own */
-  controlPlane?: (req: IncomingMessage, res: ServerResponse, ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string }) => Promise<boolean>;
+  controlPlane?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: { config: QuarryConfig; storage: StorageRouter; tenant: string; body: Buffer },
+  ) => Promise<boolean>;
 }
 
 export interface RunningApi {
@@ -77,22 +85,23 @@ function parseJson(body: Buffer): unknown {
  */
 export async function startApi(opts: ApiOptions, listen: { host: string; port: number }): Promise<RunningApi> {
   const limiter = new TenantRateLimiter({ tps: opts.config.quotas.invokeTps });
+  const tenants = opts.tenants ?? loadTenants(opts.config);
   const server = http.createServer(async (req, res) => {
     try {
-      const tenant = authenticate(req, opts.config);
+      // the whole body first: a SigV4 signature covers it
+      const body = await readBody(req);
+      const tenant = await authenticate(req, body, tenants, opts.config);
       const url = new URL(req.url ?? '/', 'http://quarry');
-      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health' || url.pathname === '/metrics';
+      const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/outputs' || url.pathname === '/health' || url.pathname === '/metrics';
       if (url.pathname === '/metrics' && req.method === 'GET' && opts.config.observability.metrics) {
         const text = await metricsText(opts.client, opts.config);
         res.writeHead(200, { 'content-type': metricsContentType, 'content-length': Buffer.byteLength(text) });
         return void res.end(text);
       }
-      // the control plane (restJson1) reads its own body
-      if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant }))) return;
-      const body = await readBody(req);
+      if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant, body }))) return;
       if (req.method === 'POST' && url.pathname === '/' && req.headers['x-amz-target']) {
         const target = String(req.headers['x-amz-target']);
-        const ctx: RuntimeContext = { config: opts.config, client: opts.client, storage: opts.storage, limiter, tenant };
+        const ctx: RuntimeContext = { config: opts.config, client: opts.client, storage: opts.storage, tenants, limiter, tenant };
         const json = parseJson(body);
         if (typeof json !== 'object' || json === null || Array.isArray(json))
           throw new BdaError('ValidationException', 'the request body must be a JSON object');
@@ -113,6 +122,11 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
       const detail = /^\/jobs\/([a-zA-Z0-9-_]+)$/.exec(url.pathname);
       if (detail && req.method === 'GET') {
         return sendJson(res, 200, await jobDetail(opts.client, detail[1], tenant), { 'content-type': 'application/json' });
+      }
+      if (url.pathname === '/outputs' && req.method === 'GET') {
+        const { body: object, contentType } = await readOutput({ storage: opts.storage, tenants, tenant }, url.searchParams.get('uri'));
+        res.writeHead(200, { 'content-type': contentType, 'content-length': object.length });
+        return res.end(object);
       }
       if (url.pathname === '/health') return sendJson(res, 200, { ok: true }, { 'content-type': 'application/json' });
       throw new BdaError('ResourceNotFoundException', `no such operation: ${req.method} ${url.pathname}`);

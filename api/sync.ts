@@ -7,7 +7,7 @@ import type { JobResult } from '../schemas/job.ts';
 import type { jobWorkflow } from '../workflows/job.ts';
 import { metrics } from '../engines/telemetry/metrics.ts';
 import { resolveConfiguration } from './resolve-configuration.ts';
-import { parseRequest, type RuntimeContext, startJob, throttle } from './runtime.ts';
+import { checkUri, parseRequest, type RuntimeContext, startJob, throttle } from './runtime.ts';
 
 /** BDA's sync limit for inline input (reference §1.13): 50 MB. */
 export const SYNC_MAX_BYTES = 50 * 1024 * 1024;
@@ -36,18 +36,17 @@ export async function invokeDataAutomation(ctx: RuntimeContext, body: unknown) {
     await ctx.storage.write(inputUri, bytes);
   } else {
     inputUri = req.inputConfiguration.s3Uri!;
-    try {
-      ctx.storage.check(inputUri);
-    } catch (e) {
-      throw validationError(`inputConfiguration.s3Uri: ${(e as Error).message}`, 'inputConfiguration.s3Uri');
-    }
+    await checkUri(ctx, inputUri, 'inputConfiguration.s3Uri');
     const { bytes } = await ctx.storage.stat(inputUri);
     if (bytes > SYNC_MAX_BYTES) throw validationError(`inputConfiguration.s3Uri: the object is over the sync limit of 50 MB`, 'inputConfiguration.s3Uri');
   }
+  if (req.outputConfiguration) await checkUri(ctx, req.outputConfiguration.s3Uri, 'outputConfiguration.s3Uri');
   const outputUri = req.outputConfiguration?.s3Uri ?? `${scratch}/out`;
+  const kmsKeyId = req.encryptionConfiguration?.kmsKeyId;
+  if (kmsKeyId) ctx.storage.encryptionFor(outputUri, kmsKeyId);
   try {
     const resolved = await resolveConfiguration(ctx, req, { sync: true });
-    const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true }, resolved);
+    const { workflowId } = await startJob(ctx, { inputUri, outputUri, notify: false, sync: true, kmsKeyId }, resolved);
     metrics.jobsSubmitted.inc({ operation: 'InvokeDataAutomation' });
     const result: JobResult = await ctx.client.workflow.getHandle<typeof jobWorkflow>(workflowId).result();
     if (result.status === 'ClientError') throw validationError(`${result.errorType}: ${result.errorMessage}`);

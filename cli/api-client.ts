@@ -53,6 +53,13 @@ export class ApiClient {
     return this.parse<T>(await fetch(`${this.endpoint}${pathAndQuery}`, { headers: this.headers() }));
   }
 
+  /** An object's bytes as plaintext (`GET /outputs`: the API opens an encrypted output for its reader). */
+  async readOutput(uri: string): Promise<Buffer> {
+    const res = await fetch(`${this.endpoint}/outputs?uri=${encodeURIComponent(uri)}`, { headers: this.headers() });
+    if (!res.ok) return this.parse<never>(res);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   async reachable(): Promise<boolean> {
     try {
       const res = await fetch(`${this.endpoint}/health`, {

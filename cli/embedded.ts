@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadTenants } from '../control-plane/tenants.ts';
 import { openStorage } from '../engines/storage/open-storage.ts';
 import { type RunningApi, startApi } from '../api/server.ts';
 import { type CodecServer, startCodecServer } from '../codecs/codec-server.ts';
@@ -67,7 +68,7 @@ export async function startEmbedded(opts: {
     stops.push(() => connection.close());
     const native = await connectWorker(config);
     stops.push(() => native.close());
-    const storage = openStorage(config);
+    const storage = openStorage(config, loadTenants(config).everyGrant());
     log('starting workers for every task queue');
     const workers: RunningWorkers = await startWorkers({
       connection: native,

@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { type QuarryConfig, startupConfig } from '../schemas/config.ts';
 import { ApiClient, QuarryApiError } from './api-client.ts';
@@ -114,6 +115,21 @@ program
       ),
       d,
     );
+  });
+
+program
+  .command('read <path|uri>')
+  .description('print an output to stdout as plaintext (one written with a kmsKeyId is ciphertext on disk)')
+  .option('--local', 'open it here with the keyring (QUARRY_ENCRYPTION_KEYS / QUARRY_ENCRYPTION_KEY_FILE) instead of through the API')
+  .action(async (target: string, o: { local?: boolean }) => {
+    const uri = /^[a-z0-9]+:\/\//i.test(target) ? target : pathToFileURL(path.resolve(target)).href;
+    let body: Buffer;
+    if (o.local) {
+      const { openStorage } = await import('../engines/storage/open-storage.ts');
+      const { loadTenants } = await import('../control-plane/tenants.ts');
+      body = await openStorage(config, loadTenants(config).everyGrant()).readBytes(uri);
+    } else body = await apiAt(g().endpoint).readOutput(uri);
+    process.stdout.write(body);
   });
 
 program

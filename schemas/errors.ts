@@ -5,6 +5,12 @@
 export const errorHttpStatus = {
   ValidationException: 400,
   AccessDeniedException: 403,
+  /** SigV4: the key id is not one of Quarry's keys */
+  UnrecognizedClientException: 403,
+  /** SigV4: the signature does not match the key's secret, or its date is outside the allowed skew */
+  InvalidSignatureException: 403,
+  /** SigV4: the Authorization header lacks a part */
+  IncompleteSignatureException: 400,
   ResourceNotFoundException: 404,
   ConflictException: 409,
   ThrottlingException: 429,

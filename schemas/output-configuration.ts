@@ -108,12 +108,38 @@ export const defaultStandardOutputConfiguration: StandardOutputConfiguration = {
   },
 };
 
+/** BDA's PII entity types (reference §1.5; Quarry detects the ones in engines/language/sensitive-data.ts). */
+// biome-ignore format: a list
+export const PiiEntityType = z.enum([
+  'ALL', 'ADDRESS', 'AGE', 'NAME', 'EMAIL', 'PHONE', 'USERNAME', 'PASSWORD', 'DRIVER_ID', 'LICENSE_PLATE',
+  'VEHICLE_IDENTIFICATION_NUMBER', 'CREDIT_DEBIT_CARD_CVV', 'CREDIT_DEBIT_CARD_EXPIRY', 'CREDIT_DEBIT_CARD_NUMBER', 'PIN',
+  'INTERNATIONAL_BANK_ACCOUNT_NUMBER', 'SWIFT_CODE', 'IP_ADDRESS', 'MAC_ADDRESS', 'URL', 'AWS_ACCESS_KEY', 'AWS_SECRET_KEY',
+  'US_BANK_ACCOUNT_NUMBER', 'US_BANK_ROUTING_NUMBER', 'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER', 'US_PASSPORT_NUMBER',
+  'US_SOCIAL_SECURITY_NUMBER', 'CA_HEALTH_NUMBER', 'CA_SOCIAL_INSURANCE_NUMBER', 'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
+  'UK_NATIONAL_INSURANCE_NUMBER', 'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
+]);
+export type PiiEntityType = z.infer<typeof PiiEntityType>;
+
+/** BDA SensitiveDataConfiguration: detect (and redact) PII in standard and/or custom output. */
+export const SensitiveDataConfiguration = z.object({
+  detectionMode: z.enum(['DETECTION', 'DETECTION_AND_REDACTION']),
+  detectionScope: z.array(z.enum(['STANDARD', 'CUSTOM'])).min(1).max(2).optional(),
+  piiEntitiesConfiguration: z
+    .object({
+      piiEntityTypes: z.array(PiiEntityType).min(1).max(32).optional(),
+      redactionMaskMode: z.enum(['PII', 'ENTITY_TYPE']).optional(),
+    })
+    .optional(),
+});
+export type SensitiveDataConfiguration = z.infer<typeof SensitiveDataConfiguration>;
+
 /** BDA OverrideConfiguration (reference §1.5), the parts Quarry honours. */
 export const OverrideConfiguration = z.object({
   document: z
     .object({
       splitter: Toggle.optional(),
       modalityProcessing: Toggle.optional(),
+      sensitiveDataConfiguration: SensitiveDataConfiguration.optional(),
     })
     .passthrough()
     .optional(),

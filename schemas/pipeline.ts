@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Stage } from './control-plane.ts';
 import { Modality } from './modality.ts';
-import { OverrideConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
+import { OverrideConfiguration, SensitiveDataConfiguration, StandardOutputConfiguration } from './output-configuration.ts';
 
 /** A blueprint named by an invoke request or a project: what the request said, before resolution. */
 export const BlueprintRef = z.object({
@@ -33,6 +33,8 @@ export const ResolvedCustomOutput = z.object({
   blueprints: z.array(ResolvedBlueprint),
   fallbackBlueprints: z.array(ResolvedBlueprint).default([]),
   splitter: z.boolean(),
+  /** a document's sensitive-data configuration when its scope has CUSTOM (absent in older jobs: none) */
+  sensitiveData: SensitiveDataConfiguration.optional(),
 });
 export type ResolvedCustomOutput = z.infer<typeof ResolvedCustomOutput>;
 

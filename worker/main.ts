@@ -2,6 +2,7 @@
  * `quarry worker [--queues a,b]`: a worker process for some or all task queues. Scale out by running
  * more of these (on more machines) against the same Temporal cluster and storage.
  */
+import { loadTenants } from '../control-plane/tenants.ts';
 import { openStorage } from '../engines/storage/open-storage.ts';
 import { createDataConverter } from '../codecs/data-converter.ts';
 import { startTracing } from '../engines/telemetry/tracing.ts';
@@ -26,7 +27,7 @@ export function parseQueues(spec: string | undefined): TaskQueueName[] {
 export async function runWorkers(queues: TaskQueueName[], config: QuarryConfig): Promise<RunningWorkers> {
   const { client } = await connectClient(config);
   const connection = await connectWorker(config);
-  const deps = { config, storage: openStorage(config), client };
+  const deps = { config, storage: openStorage(config, loadTenants(config).everyGrant()), client };
   return startWorkers({
     connection,
     namespace: config.temporal.namespace,

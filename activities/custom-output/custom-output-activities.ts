@@ -4,6 +4,8 @@
  * grounds the fields, and writes
  * `<assetOutputUri>/custom_output/<segment>/result.json` (+ per-segment standard output when splitting).
  */
+import { applySensitiveData } from '../../engines/language/sensitive-data-output.ts';
+import type { SensitiveDataConfiguration } from '../../schemas/output-configuration.ts';
 import { shapeDocument } from '../../blueprints/apply.ts';
 import { calibration } from '../../blueprints/calibration.ts';
 import { BlueprintSchemaError, parseBlueprint } from '../../blueprints/dialect.ts';
@@ -66,6 +68,12 @@ function languagesOf(standard: StandardOutput): RecordingMetadata | undefined {
   };
 }
 
+/** Custom output under the sensitive-data configuration: its values searched (and masked), with the report. */
+function withSensitiveData<T extends object>(custom: T, config: SensitiveDataConfiguration) {
+  const { output, report } = applySensitiveData(custom, config);
+  return { ...output, sensitive_data: report };
+}
+
 /** `resolveOldJob`: how a job submitted before blueprints were resolved at submit finds them (the worker's). */
 export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: OldJobResolver) {
   const { config, storage } = deps;
@@ -87,11 +95,13 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
       candidates: forThisAsset(resolved.blueprints),
       fallback: forThisAsset(resolved.fallbackBlueprints)[0],
       splitter: resolved.splitter && input.modality === 'DOCUMENT',
+      // a document's sensitive-data configuration, when its scope has CUSTOM
+      sensitiveData: input.modality === 'DOCUMENT' ? resolved.sensitiveData : undefined,
     };
   }
 
   async function applyBlueprints(input: ApplyBlueprintsInput): Promise<SegmentResult[]> {
-    const { candidates, fallback, splitter } = await candidatesFor(input);
+    const { candidates, fallback, splitter, sensitiveData } = await candidatesFor(input);
     if (!candidates.length && !fallback)
       return input.segments.map((s) => ({ ...s, customOutputStatus: 'NO_MATCH' as const }));
     const provider = configuredProvider(config.generative);
@@ -147,7 +157,7 @@ export function createCustomOutputActivities(deps: ActivityDeps, resolveOldJob: 
           metadata: languagesOf(standard),
         });
         const customOutputUri = customOutputUriOf(input.assetOutputUri, index);
-        await storage.writeJson(customOutputUri, custom);
+        await storage.writeJson(customOutputUri, sensitiveData ? withSensitiveData(custom, sensitiveData) : custom);
         out.push({ segmentIndex: index, standardOutputUri, customOutputUri, customOutputStatus: part.status });
         reportProgress({ segment: segment.segmentIndex, part: k });
       }

@@ -42,6 +42,7 @@ import type { ActivityDeps } from '../deps.ts';
 import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { documentOptions } from './output-options.ts';
+import { appliesToStandardOutput, redactStandardOutput } from './redact-standard-output.ts';
 import { writeDocumentResult } from './write-standard-output.ts';
 
 export const DocumentPlan = z.object({
@@ -241,9 +242,16 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
       await storage.write(uri, createReadStream(file), 'application/json');
       if (layoutFile)
         await storage.write(blueprintLayoutUri(input.assetOutputUri), createReadStream(layoutFile), 'application/json');
-      if (!summarySource) return { uri, stats };
+      let sentences = summarySource;
+      const sensitive = input.overrideConfiguration?.document?.sensitiveDataConfiguration;
+      if (appliesToStandardOutput(sensitive)) {
+        const r = await redactStandardOutput(storage, uri, sensitive, sentences);
+        stats.sensitive_entities = r.entities;
+        sentences = r.summarySource;
+      }
+      if (!sentences) return { uri, stats };
       const sourceUri = summarySourceUri(input.assetOutputUri);
-      await storage.writeJson(sourceUri, { sentences: summarySource });
+      await storage.writeJson(sourceUri, { sentences });
       return { uri, stats, summarySourceUri: sourceUri };
     } finally {
       await cleanup();

@@ -16,7 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { QuarryConfig } from '../../schemas/config.ts';
 import { BdaError, validationError } from '../../schemas/errors.ts';
 import { LocalCopies } from './local-copies.ts';
-import type { Storage, StoredObject } from './storage.ts';
+import type { Storage, StoredObject, WriteOptions } from './storage.ts';
 
 /** An `s3://bucket/key` URI split into its parts. */
 export interface S3Location {
@@ -167,7 +167,7 @@ export class S3Storage implements Storage {
     return Buffer.concat(chunks);
   }
 
-  async write(uri: string, body: Buffer | string | Readable, contentType?: string): Promise<StoredObject> {
+  async write(uri: string, body: Buffer | string | Readable, contentType?: string, options: WriteOptions = {}): Promise<StoredObject> {
     const loc = this.locateObject(uri);
     const hash = createHash('sha256');
     let bytes = 0;
@@ -184,7 +184,14 @@ export class S3Storage implements Storage {
     const piping = pipeline(src, counter, tee);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: loc.bucket, Key: loc.key, Body: tee, ContentType: contentType },
+      params: {
+        Bucket: loc.bucket,
+        Key: loc.key,
+        Body: tee,
+        ContentType: contentType,
+        // encryptionConfiguration.kmsKeyId: S3 encrypts the object at rest with that KMS key
+        ...(options.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: options.kmsKeyId } : {}),
+      },
       partSize: PART_SIZE,
       queueSize: 4,
       leavePartsOnError: false, // abort the multipart upload on failure: nothing partial is left

@@ -7,6 +7,11 @@ export interface StoredObject {
   sha256?: string;
 }
 
+/** How an object is written: `kmsKeyId` asks S3 for SSE-KMS with that key (other backends ignore it). */
+export interface WriteOptions {
+  kmsKeyId?: string;
+}
+
 /**
  * One storage interface for every URI scheme Quarry accepts (`file://`, `s3://`). Implementations
  * refuse anything outside their allowed roots/buckets with a ValidationException (BdaError).
@@ -20,7 +25,7 @@ export interface Storage {
   read(uri: string, range?: { start: number; end?: number }): Promise<Readable>;
   readBytes(uri: string, maxBytes?: number): Promise<Buffer>;
   /** Writes atomically (readers never see a partial object) and returns size and sha256. */
-  write(uri: string, body: Buffer | string | Readable, contentType?: string): Promise<StoredObject>;
+  write(uri: string, body: Buffer | string | Readable, contentType?: string, options?: WriteOptions): Promise<StoredObject>;
   /** Every object under a prefix, in lexical order, recursively. */
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(uri: string): Promise<void>;

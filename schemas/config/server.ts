@@ -22,27 +22,41 @@ export const ApiConfig = section(
   z.object({
     host: variable('QUARRY_API_HOST', kinds.text().default('127.0.0.1'), 'where the API listens'),
     port: variable('QUARRY_API_PORT', kinds.integer(0, 65535).default(8080), 'the API port (`0`: any free port)'),
-    /** API keys: `key` → tenant. Empty map + dev mode = loopback requests need no key. */
+    /**
+     * API keys: access key id → its tenant and secret. `key:tenant` (secret = the key itself) or `key:tenant:secret`.
+     * No keys (here or in QUARRY_TENANTS_FILE) + dev mode = loopback requests need no key.
+     */
     keys: variable(
       'QUARRY_API_KEYS',
       kinds
         .list()
         .default([])
         .transform((entries) => {
-          const keys: Record<string, string> = {};
+          const keys: Record<string, { tenant: string; secret: string }> = {};
           for (const entry of entries) {
-            const [key, tenant] = entry.split(':');
-            keys[key] = tenant || 'default';
+            const [key, tenant, ...secret] = entry.split(':');
+            keys[key] = { tenant: tenant || 'default', secret: secret.length ? secret.join(':') : key };
           }
           return keys;
         }),
-      'API keys and their tenants: `key:tenant,key2:tenant2`',
+      'API keys and their tenants: `key:tenant,key2:tenant2:secret2` (the SigV4 secret access key is the key itself unless a secret follows)',
       { secret: true },
+    ),
+    tenantsFile: variable(
+      'QUARRY_TENANTS_FILE',
+      kinds.text().optional(),
+      'a JSON file of tenants, each with its keys (id + secret), storage roots and buckets ([docs/security.md](docs/security.md))',
+      { shown: '– (tenants from `QUARRY_API_KEYS`, sharing the allowed roots and buckets)' },
+    ),
+    signatureSkewSeconds: variable(
+      'QUARRY_SIGNATURE_SKEW_SECONDS',
+      kinds.integer(1).default(300),
+      "how far a SigV4 request's `X-Amz-Date` may be from the server's clock (older: a stale signature, refused)",
     ),
     dev: variable(
       'QUARRY_DEV',
       kinds.flag().default(false),
-      'dev mode: loopback requests need no key; a dev encryption key is created in `QUARRY_HOME`',
+      'dev mode: loopback requests need no key unless keys are configured; a dev encryption key is created in `QUARRY_HOME`',
       { shown: 'off (on under `quarry dev/run/demo`)' },
     ),
   }),

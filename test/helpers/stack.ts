@@ -9,6 +9,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
+import { loadTenants } from '../../control-plane/tenants.ts';
 import { openStorage, type StorageRouter } from '../../engines/storage/open-storage.ts';
 import { startTracing } from '../../engines/telemetry/tracing.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
@@ -77,7 +78,7 @@ export async function createStack(opts: StackOptions): Promise<Stack> {
     dataConverter,
     ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
   });
-  const storage = openStorage(config);
+  const storage = openStorage(config, loadTenants(config).everyGrant());
   const deps: ActivityDeps = { config, storage, client };
   let workers: RunningWorkers | undefined;
   if (opts.workers !== false) {

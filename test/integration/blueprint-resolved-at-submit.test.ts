@@ -56,13 +56,13 @@ beforeAll(async () => {
     address: inject('temporalAddress'),
     activities: activitiesByQueue,
     queues: [TaskQueue.orchestration],
-    env: { QUARRY_API_KEYS: 'acme-key:acme' },
+    env: { QUARRY_API_KEYS: 'default-key:default,acme-key:acme' },
   });
   api = await startApi(
     { config: stack.config, client: stack.client, storage: stack.storage, controlPlane: handleControlPlane },
     { host: '127.0.0.1', port: 0 },
   );
-  const credentials = { accessKeyId: 'AKIDQUARRYTEST', secretAccessKey: 'not-checked' }; // loopback in dev mode: tenant 'default'
+  const credentials = { accessKeyId: 'default-key', secretAccessKey: 'default-key' }; // keys configured: required, dev mode or not
   control = new BedrockDataAutomationClient({ endpoint: api.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   runtime = new BedrockDataAutomationRuntimeClient({
     endpoint: api.url,
@@ -173,7 +173,7 @@ describe('blueprints are resolved when the job is submitted', () => {
     const acme = new BedrockDataAutomationRuntimeClient({
       endpoint: api.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'acme-key', secretAccessKey: 'not-checked' },
+      credentials: { accessKeyId: 'acme-key', secretAccessKey: 'acme-key' },
       maxAttempts: 1,
     });
     await expect(invoke(acme, projectArn as string, 'out-acme')).rejects.toMatchObject({

@@ -36,9 +36,11 @@ const invoiceSchema = JSON.stringify(CATALOG[0].schema);
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-cp-'));
   config = loadConfig({ QUARRY_HOME: home, QUARRY_ACCOUNT_ID: '123456789012', QUARRY_REGION: 'us-east-1' });
-  // as api/server.ts does: the control plane reads its own body, for the authenticated tenant
+  // as api/server.ts does: the body read first (its signature covers it), then served for the authenticated tenant
   server = http.createServer(async (req, res) => {
-    if (!(await handleControlPlane(req, res, { config, tenant: 'default' }))) res.writeHead(404).end();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (!(await handleControlPlane(req, res, { config, tenant: 'default', body: Buffer.concat(chunks) }))) res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

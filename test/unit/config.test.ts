@@ -94,7 +94,7 @@ describe('QuarryConfig: one schema, parsed from the environment', () => {
     expect(c.audio.limits.maxDurationMs).toBe(3000);
     expect(c.audio.limits.maxBytes).toBe(1024 * 1024);
     expect(c.documents.limits.maxBytes).toBe(1_000_000);
-    expect(c.api.keys).toEqual({ AKIDA: 'tenant-a', AKIDB: 'default' });
+    expect(c.api.keys).toEqual({ AKIDA: { tenant: 'tenant-a', secret: 'AKIDA' }, AKIDB: { tenant: 'default', secret: 'AKIDB' } });
     expect(c.storage.allowedRoots).toEqual([path.resolve('data/in'), '/srv/out']);
     expect(c.storage.s3).toEqual({ endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true });
     expect(loadConfig({ QUARRY_S3_REGION: 'us-west-2', AWS_REGION: 'eu-west-1' }).storage.s3.region).toBe('us-west-2');
