@@ -5,6 +5,7 @@ import type { StorageRouter } from '../engines/storage/open-storage.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { BdaError } from '../schemas/errors.ts';
 import { authenticate } from './auth.ts';
+import { handleConsole, isConsolePath } from './console-routes.ts';
 import { jobDetail } from './job-detail.ts';
 import { listJobs } from './list-jobs.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
@@ -70,14 +71,17 @@ function parseJson(body: Buffer): unknown {
 
 /**
  * Quarry's HTTP API: BDA's runtime (awsJson1_1 on `POST /` with `X-Amz-Target`), BDA's control plane
- * (restJson1 paths), and Quarry's own `GET /jobs`. An unchanged AWS SDK client pointed here just works.
+ * (restJson1 paths), Quarry's own `GET /jobs`, and the web console under `/console/`. An unchanged AWS SDK client
+ * pointed here just works.
  */
 export async function startApi(opts: ApiOptions, listen: { host: string; port: number }): Promise<RunningApi> {
   const limiter = new TenantRateLimiter({ tps: opts.config.quotas.invokeTps });
   const server = http.createServer(async (req, res) => {
     try {
-      const tenant = authenticate(req, opts.config);
       const url = new URL(req.url ?? '/', 'http://quarry');
+      // the web console authenticates its own way (a key form and cookie for pages, the same keys throughout)
+      if (isConsolePath(url.pathname)) return await handleConsole(req, res, opts);
+      const tenant = authenticate(req, opts.config);
       const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/health';
       // the control plane (restJson1) reads its own body
       if (!ownRoute && opts.controlPlane && (await opts.controlPlane(req, res, { config: opts.config, storage: opts.storage, tenant }))) return;
