@@ -34,6 +34,25 @@ const CONSOLE_PROJECT = {
       },
       generativeField: { state: 'ENABLED', types: ['IMAGE_SUMMARY', 'IAB'] },
     },
+    audio: {
+      extraction: {
+        category: {
+          state: 'ENABLED',
+          types: ['TRANSCRIPT', 'AUDIO_CONTENT_MODERATION', 'TOPIC_CONTENT_MODERATION'],
+          typeConfiguration: {
+            transcript: { speakerLabeling: { state: 'ENABLED' }, channelLabeling: { state: 'DISABLED' } },
+          },
+        },
+      },
+      generativeField: { state: 'ENABLED', types: ['AUDIO_SUMMARY', 'TOPIC_SUMMARY', 'IAB'] },
+    },
+    video: {
+      extraction: {
+        category: { state: 'ENABLED', types: ['TEXT_DETECTION', 'TRANSCRIPT', 'CONTENT_MODERATION'] },
+        boundingBox: { state: 'ENABLED' },
+      },
+      generativeField: { state: 'ENABLED', types: ['VIDEO_SUMMARY', 'CHAPTER_SUMMARY', 'IAB'] },
+    },
   },
 };
 

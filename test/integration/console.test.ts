@@ -208,6 +208,81 @@ describe('the web console', () => {
   }, 300_000);
 });
 
+/** What the test reads and sets of an <audio>/<video> element (the Node typings have no DOM). */
+type Player = { currentTime: number; readyState: number; muted: boolean; pause(): void; play(): Promise<void> };
+
+/** Runs one sample through the console's Run page (no blueprint) and waits for its job to succeed. */
+async function runInConsole(p: Page, file: string): Promise<string> {
+  await p.goto(`${api.url}/console/#/run`);
+  await p.waitForSelector('input[name=blueprint]');
+  await p.setInputFiles('input[type=file]', file);
+  await p.click('form.run button[type=submit]');
+  await p.waitForURL(/#\/jobs\//);
+  await p.waitForSelector('[data-status=Success]', { timeout: 240_000 });
+  return new URL(p.url()).hash.split('/').pop()!;
+}
+
+describe('recordings in the console', () => {
+  it('plays samples/sample.mp3 with its transcript: a click on a word seeks there, the highlight follows the time', async () => {
+    await runInConsole(page, 'samples/sample.mp3');
+    await page.waitForSelector('.transcript .word');
+    const words = page.locator('.transcript .word');
+    expect(await words.count()).toBeGreaterThan(10);
+    const audio = page.locator('audio');
+    await expect
+      .poll(() => audio.evaluate((a: Player) => a.readyState), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(1);
+    // a click on the fifth word seeks to its start and highlights it
+    const fifth = words.nth(4);
+    const start = Number(await fifth.getAttribute('data-start'));
+    await fifth.click();
+    await expect
+      .poll(() => audio.evaluate((a: Player) => Math.round(a.currentTime * 1000)))
+      .toBeGreaterThanOrEqual(start - 1);
+    await audio.evaluate((a: Player) => a.pause());
+    await expect.poll(() => page.locator('.word.current').first().getAttribute('data-start')).toBe(String(start));
+    // the time moves on (set as the player would): the highlight follows to the word said then
+    const later = words.nth(12);
+    const laterStart = Number(await later.getAttribute('data-start'));
+    await audio.evaluate((a: Player, ms: number) => {
+      a.currentTime = ms / 1000 + 0.02;
+    }, laterStart);
+    await expect.poll(() => page.locator('.word.current').first().getAttribute('data-start')).toBe(String(laterStart));
+    // and playing moves it by itself
+    await audio.evaluate((a: Player) => {
+      a.muted = true;
+      return a.play();
+    });
+    await expect
+      .poll(() => page.locator('.word.current').first().getAttribute('data-start').then(Number), { timeout: 10_000 })
+      .toBeGreaterThan(laterStart);
+    await audio.evaluate((a: Player) => a.pause());
+    await page.screenshot({ path: path.join(SHOTS, 'audio.png') });
+  }, 300_000);
+
+  it('shows samples/sample.mp4 with its shots and chapters on a timeline', async () => {
+    const jobId = await runInConsole(page, 'samples/sample.mp4');
+    await page.waitForSelector('.timeline .shots button');
+    const { outputConfiguration } = (await (await fetch(`${api.url}/jobs/${jobId}`)).json()) as {
+      outputConfiguration: { s3Uri: string };
+    };
+    const meta = await stack.storage.readJson<{
+      output_metadata: { segment_metadata: { standard_output_path: string }[] }[];
+    }>(outputConfiguration.s3Uri);
+    const video = await stack.storage.readJson<{ shots: unknown[]; chapters: { start_timestamp_millis: number }[] }>(
+      meta.output_metadata[0].segment_metadata[0].standard_output_path,
+    );
+    expect(await page.locator('.timeline .shots button').count()).toBe(video.shots.length);
+    expect(await page.locator('.timeline .chapters button').count()).toBe(video.chapters.length);
+    const last = video.chapters.length - 1;
+    await page.click(`.timeline .chapters button[data-chapter="${last}"]`);
+    await expect
+      .poll(() => page.locator('video').evaluate((v: Player) => Math.round(v.currentTime * 1000)))
+      .toBeGreaterThanOrEqual(video.chapters[last].start_timestamp_millis - 1);
+    await page.screenshot({ path: path.join(SHOTS, 'video.png') });
+  }, 300_000);
+});
+
 describe('the console routes', () => {
   it('asks for a key when keys are configured, keeps it in a cookie, and refuses what is not the job’s', async () => {
     const keyed = await startApi(
