@@ -91,6 +91,23 @@ export async function sendJobObject(req: IncomingMessage, res: ServerResponse, c
   (await ctx.storage.read(uri)).pipe(res);
 }
 
+/** Page images drawn at once by this API process (the rest wait their turn): a long document is many pages. */
+const PAGES_AT_ONCE = 2;
+let drawing = 0;
+const waiting: (() => void)[] = [];
+async function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  // a finished drawing hands its turn to the next in line, so no newcomer can slip in between
+  if (drawing >= PAGES_AT_ONCE) await new Promise<void>((go) => waiting.push(go));
+  else drawing++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else drawing--;
+  }
+}
+
 /** A PNG of page `pageIndex` (0-based) of the job's asset `assetIndex`, drawn from the job's own input. */
 export async function sendPageImage(
   res: ServerResponse,
@@ -101,7 +118,7 @@ export async function sendPageImage(
 ) {
   const uri = await inputOf(ctx, jobId, assetIndex);
   const fileType = sniffType(await ctx.storage.readBytes(uri, 65_536)).fileType;
-  const png = await ctx.storage.withLocalFile(uri, (file) => renderPageImage(file, fileType, pageIndex));
+  const png = await inTurn(() => ctx.storage.withLocalFile(uri, (file) => renderPageImage(file, fileType, pageIndex)));
   res.writeHead(200, {
     'content-type': 'image/png',
     'content-length': png.length,

@@ -190,6 +190,7 @@ function Page(props: {
         <img
           src={props.src}
           alt={`page ${props.page + 1}`}
+          loading="lazy"
           onLoad={(e) => setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
           onError={() => setFailed(true)}
         />

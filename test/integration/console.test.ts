@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -152,6 +153,9 @@ describe('the web console', () => {
 
     // words: switched on, every word of page 2 (the table page) in place
     await page.check('input[name=layer-word]');
+    // page images load as they scroll into view
+    await page.locator('figure.page[data-page="1"]').scrollIntoViewIfNeeded();
+    await page.waitForSelector('figure.page[data-page="1"] svg rect[data-kind=word]');
     const words = (doc.text_words ?? []).filter((w) => w.page_index === 1);
     expect(words.length).toBeGreaterThan(20);
     expect(await page.locator('figure.page[data-page="1"] rect[data-kind=word]').count()).toBe(words.length);
@@ -211,27 +215,45 @@ describe('the web console', () => {
 /** What the test reads and sets of an <audio>/<video> element (the Node typings have no DOM). */
 type Player = { currentTime: number; readyState: number; muted: boolean; pause(): void; play(): Promise<void> };
 
-/** Runs one sample through the console's Run page (no blueprint) and waits for its job to succeed. */
-async function runInConsole(p: Page, file: string): Promise<string> {
-  await p.goto(`${api.url}/console/#/run`);
-  await p.waitForSelector('input[name=blueprint]');
-  await p.setInputFiles('input[type=file]', file);
-  await p.click('form.run button[type=submit]');
-  await p.waitForURL(/#\/jobs\//);
-  await p.waitForSelector('[data-status=Success]', { timeout: 240_000 });
-  return new URL(p.url()).hash.split('/').pop()!;
-}
-
 describe('recordings in the console', () => {
-  it('plays samples/sample.mp3 with its transcript: a click on a word seeks there, the highlight follows the time', async () => {
-    await runInConsole(page, 'samples/sample.mp3');
+  it('plays sample.mp3 with its transcript (a word click seeks, the highlight follows the time) and puts sample.mp4 on a timeline', async () => {
+    // both in one job, given by URI (a folder: every file under it), so they are processed side by side
+    const folder = path.join(stack.root, 'recordings');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of ['sample.mp3', 'sample.mp4']) await fs.copyFile(path.join('samples', f), path.join(folder, f));
+    // a project of the person's own, chosen in the Run view: the video's shots and chapters without its audio
+    // track's transcript (the mp3 has one), which halves the job on a busy 2-core machine
+    const project = await fetch(`${api.url}/data-automation-projects`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        projectName: 'console-recordings',
+        standardOutputConfiguration: {
+          audio: { extraction: { category: { state: 'ENABLED', types: ['TRANSCRIPT'] } } },
+          video: {
+            extraction: {
+              category: { state: 'ENABLED', types: ['TEXT_DETECTION'] },
+              boundingBox: { state: 'ENABLED' },
+            },
+          },
+        },
+      }),
+    });
+    const { projectArn } = (await project.json()) as { projectArn: string };
+    await page.goto(`${api.url}/console/#/run`);
+    await page.waitForSelector(`select[name=project] option[value="${projectArn}"]`, { state: 'attached' });
+    await page.selectOption('select[name=project]', projectArn);
+    await page.fill('input[name=uri]', pathToFileURL(folder).href);
+    await page.click('form.run button[type=submit]');
+    await page.waitForURL(/#\/jobs\//);
+    const jobId = new URL(page.url()).hash.split('/').pop()!;
+    await page.waitForSelector('[data-status=Success]', { timeout: 470_000 });
+    await page.click('nav.assets button:has-text("sample.mp3")');
+
     await page.waitForSelector('.transcript .word');
     const words = page.locator('.transcript .word');
     expect(await words.count()).toBeGreaterThan(10);
     const audio = page.locator('audio');
-    await expect
-      .poll(() => audio.evaluate((a: Player) => a.readyState), { timeout: 15_000 })
-      .toBeGreaterThanOrEqual(1);
+    await expect.poll(() => audio.evaluate((a: Player) => a.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     // a click on the fifth word seeks to its start and highlights it
     const fifth = words.nth(4);
     const start = Number(await fifth.getAttribute('data-start'));
@@ -258,19 +280,19 @@ describe('recordings in the console', () => {
       .toBeGreaterThan(laterStart);
     await audio.evaluate((a: Player) => a.pause());
     await page.screenshot({ path: path.join(SHOTS, 'audio.png') });
-  }, 300_000);
 
-  it('shows samples/sample.mp4 with its shots and chapters on a timeline', async () => {
-    const jobId = await runInConsole(page, 'samples/sample.mp4');
+    // the video: its shots and chapters on the timeline, a chapter click seeks there
+    await page.click('nav.assets button:has-text("sample.mp4")');
     await page.waitForSelector('.timeline .shots button');
     const { outputConfiguration } = (await (await fetch(`${api.url}/jobs/${jobId}`)).json()) as {
       outputConfiguration: { s3Uri: string };
     };
     const meta = await stack.storage.readJson<{
-      output_metadata: { segment_metadata: { standard_output_path: string }[] }[];
+      output_metadata: { asset_input_path: { uri: string }; segment_metadata: { standard_output_path: string }[] }[];
     }>(outputConfiguration.s3Uri);
+    const asset = meta.output_metadata.find((a) => a.asset_input_path.uri.endsWith('sample.mp4'))!;
     const video = await stack.storage.readJson<{ shots: unknown[]; chapters: { start_timestamp_millis: number }[] }>(
-      meta.output_metadata[0].segment_metadata[0].standard_output_path,
+      asset.segment_metadata[0].standard_output_path,
     );
     expect(await page.locator('.timeline .shots button').count()).toBe(video.shots.length);
     expect(await page.locator('.timeline .chapters button').count()).toBe(video.chapters.length);
@@ -280,7 +302,7 @@ describe('recordings in the console', () => {
       .poll(() => page.locator('video').evaluate((v: Player) => Math.round(v.currentTime * 1000)))
       .toBeGreaterThanOrEqual(video.chapters[last].start_timestamp_millis - 1);
     await page.screenshot({ path: path.join(SHOTS, 'video.png') });
-  }, 300_000);
+  }, 500_000);
 });
 
 describe('the console routes', () => {
@@ -334,7 +356,7 @@ describe('the console routes', () => {
       expect(uri).toMatch(/\/console-inbox\/default\/[0-9a-f-]+\/x_y\.pdf$/);
       expect(uri.startsWith(`file://${stack.config.home}`)).toBe(true);
       // a job's files: only its outputs and inputs
-      const r = await fetch(`${keyed.url}/jobs?maxResults=1`, { headers });
+      const r = await fetch(`${keyed.url}/jobs?status=Success&maxResults=1`, { headers });
       const [job] = ((await r.json()) as { jobs: { invocationArn: string }[] }).jobs;
       const jobId = job.invocationArn.split('/').pop();
       const foreign = await fetch(`${keyed.url}/console/api/jobs/${jobId}/object?uri=${encodeURIComponent(uri)}`, {
