@@ -45,7 +45,7 @@ export function PageEvidence(props: { jobId: string; assetIndex: number; standar
   const [layers, setLayers] = useState<Record<BoxKind, boolean>>({
     element: true,
     table: true,
-    line: false,
+    line: isImage,
     word: false,
     field: true,
   });

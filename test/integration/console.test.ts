@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handleControlPlane } from '../../api/control-plane-routes.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
+import type { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { activitiesByQueue } from '../../worker/activities.ts';
 import { startBrowser } from '../helpers/browser.ts';
 import { createStack, type Stack } from '../helpers/stack.ts';
@@ -214,6 +215,37 @@ describe('the web console', () => {
 
 /** What the test reads and sets of an <audio>/<video> element (the Node typings have no DOM). */
 type Player = { currentTime: number; readyState: number; muted: boolean; pause(): void; play(): Promise<void> };
+
+describe('images in the console', () => {
+  it('runs samples/sample.png as an IMAGE and draws its detected text lines where result.json puts them', async () => {
+    await page.goto(`${api.url}/console/#/run`);
+    await page.waitForSelector('input[name=blueprint]');
+    await page.setInputFiles('input[type=file]', 'samples/sample.png');
+    await page.click('form.run button[type=submit]');
+    await page.waitForURL(/#\/jobs\//);
+    const jobId = new URL(page.url()).hash.split('/').pop()!;
+    await page.waitForSelector('[data-status=Success]', { timeout: 240_000 });
+    await page.waitForSelector('.asset[data-modality=IMAGE] figure.page[data-page="0"] svg');
+    const { outputConfiguration } = (await (await fetch(`${api.url}/jobs/${jobId}`)).json()) as {
+      outputConfiguration: { s3Uri: string };
+    };
+    const meta = await stack.storage.readJson<{
+      output_metadata: { segment_metadata: { standard_output_path: string }[] }[];
+    }>(outputConfiguration.s3Uri);
+    const img = await stack.storage.readJson<ImageStandardOutput>(
+      meta.output_metadata[0].segment_metadata[0].standard_output_path,
+    );
+    const lines = img.image.text_lines ?? [];
+    expect(lines.length).toBeGreaterThan(0);
+    await page.check('input[name=layer-line]');
+    expect(await page.locator('rect[data-kind=line]').count()).toBe(lines.length);
+    for (const l of lines)
+      expectSameBox(await drawnBox(page, `rect[data-id="line:${l.id}"]`), l.locations[0].bounding_box!, l.text);
+    await page.click(`rect[data-id="line:${lines[0].id}"]`, { force: true });
+    expect(await page.locator('[data-testid=picked]').textContent()).toContain(lines[0].text);
+    await page.screenshot({ path: path.join(SHOTS, 'image.png') });
+  }, 300_000);
+});
 
 describe('recordings in the console', () => {
   it('plays sample.mp3 with its transcript (a word click seeks, the highlight follows the time) and puts sample.mp4 on a timeline', async () => {
