@@ -13,6 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handleControlPlane } from '../../api/control-plane-routes.ts';
 import { type RunningApi, startApi } from '../../api/server.ts';
+import type { Box } from '../../schemas/box.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 import type { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { activitiesByQueue } from '../../worker/activities.ts';
@@ -180,9 +181,7 @@ describe('the web console', () => {
             confidence: number;
             geometry?: {
               page: number;
-              boundingBox: DocumentStandardOutput['elements'] extends unknown
-                ? { left: number; top: number; width: number; height: number }
-                : never;
+              boundingBox: Box;
             }[];
           }
         >[];
