@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { control } from './api.ts';
+import { addField, editField, type FieldSpec, LEAF_TYPES, removeField } from './schema-fields.ts';
 
 interface Summary {
   blueprintArn: string;
@@ -135,48 +136,115 @@ export function BlueprintsView() {
           value={schema}
           onInput={(e) => setSchema(e.currentTarget.value)}
         />
-        <FieldList schema={schema} />
+        <FieldList schema={schema} onSchema={setSchema} />
         <button type="submit">Create</button>
       </form>
     </section>
   );
 }
 
-/** The fields of a schema as a table (top-level properties), or why the JSON does not parse. */
-function FieldList({ schema }: { schema: string }) {
-  let parsed: {
-    properties?: Record<
-      string,
-      { type?: string; inferenceType?: string; instruction?: string; items?: { $ref?: string } }
-    >;
-  };
+/**
+ * The fields of a schema as a table (top-level properties), editable when `onSchema` is given: name, type,
+ * explicit/inferred and instruction of each simple field; lists, tables and groups are edited in the JSON.
+ */
+function FieldList({ schema, onSchema }: { schema: string; onSchema?: (schema: string) => void }) {
+  const [problem, setProblem] = useState('');
+  let parsed: { properties?: Record<string, FieldSpec> };
   try {
     parsed = JSON.parse(schema);
   } catch (e) {
     return <p class="error">the schema is not valid JSON: {errorText(e)}</p>;
   }
+  const change = (fn: () => string) => {
+    try {
+      onSchema?.(fn());
+      setProblem('');
+    } catch (e) {
+      setProblem(errorText(e));
+    }
+  };
   const props = Object.entries(parsed.properties ?? {});
+  const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
   return (
-    <table class="schema-fields">
-      <thead>
-        <tr>
-          <th>field</th>
-          <th>type</th>
-          <th>inference</th>
-          <th>instruction</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.map(([k, p]) => (
-          <tr data-field={k}>
-            <td>{k}</td>
-            <td>{p.type === 'array' && p.items?.$ref ? `table of ${p.items.$ref.split('/').pop()}` : p.type}</td>
-            <td>{p.inferenceType ?? ''}</td>
-            <td>{p.instruction ?? ''}</td>
+    <>
+      <table class="schema-fields">
+        <thead>
+          <tr>
+            <th>field</th>
+            <th>type</th>
+            <th>inference</th>
+            <th>instruction</th>
+            {onSchema && <th />}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.map(([k, p]) => {
+            const leaf = !p.type || LEAF_TYPES.includes(p.type);
+            const typeText = p.type === 'array' && p.items?.$ref ? `table of ${p.items.$ref.split('/').pop()}` : p.type;
+            if (!onSchema || !leaf)
+              return (
+                <tr data-field={k}>
+                  <td>{k}</td>
+                  <td>{typeText}</td>
+                  <td>{p.inferenceType ?? ''}</td>
+                  <td>{p.instruction ?? ''}</td>
+                  {onSchema && <td />}
+                </tr>
+              );
+            return (
+              <tr data-field={k} key={k}>
+                <td>
+                  <input
+                    name="field-name"
+                    value={k}
+                    onChange={(e) => change(() => editField(schema, k, {}, value(e)))}
+                  />
+                </td>
+                <td>
+                  <select
+                    name="field-type"
+                    value={p.type ?? 'string'}
+                    onChange={(e) => change(() => editField(schema, k, { type: value(e) }))}
+                  >
+                    {LEAF_TYPES.map((t) => (
+                      <option value={t}>{t}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  <select
+                    name="field-inference"
+                    value={p.inferenceType ?? 'explicit'}
+                    onChange={(e) => change(() => editField(schema, k, { inferenceType: value(e) }))}
+                  >
+                    <option value="explicit">explicit</option>
+                    <option value="inferred">inferred</option>
+                  </select>
+                </td>
+                <td>
+                  <input
+                    name="field-instruction"
+                    value={p.instruction ?? ''}
+                    onChange={(e) => change(() => editField(schema, k, { instruction: value(e) }))}
+                  />
+                </td>
+                <td>
+                  <button type="button" name="remove-field" onClick={() => change(() => removeField(schema, k))}>
+                    remove
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {onSchema && (
+        <button type="button" name="add-field" onClick={() => change(() => addField(schema))}>
+          Add a field
+        </button>
+      )}
+      {problem && <p class="error">{problem}</p>}
+    </>
   );
 }
 
@@ -259,7 +327,7 @@ export function BlueprintView({ arn }: { arn: string }) {
             value={schema}
             onInput={(e) => setSchema(e.currentTarget.value)}
           />
-          <FieldList schema={schema} />
+          <FieldList schema={schema} onSchema={setSchema} />
           <p>
             <button type="button" name="save" onClick={save}>
               Save {stage}

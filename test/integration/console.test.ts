@@ -102,6 +102,17 @@ describe('the web console', () => {
     await page.waitForSelector('[data-testid=stage]:text("DEVELOPMENT")');
     blueprintArn = decodeURIComponent(new URL(page.url()).hash.replace('#/blueprints/', ''));
     expect(blueprintArn).toMatch(/^arn:aws:bedrock:us-east-1:000000000000:blueprint\//);
+    // a field added and edited in the form, then saved
+    await page.click('.blueprint button[name=add-field]');
+    const added = page.locator('.blueprint tr[data-field=field_1]');
+    await added.locator('input[name=field-instruction]').fill('The title printed at the top of the page');
+    await added.locator('input[name=field-instruction]').press('Tab');
+    await added.locator('input[name=field-name]').fill('PageTitle');
+    await added.locator('input[name=field-name]').press('Tab');
+    await page.waitForSelector('.blueprint tr[data-field=PageTitle]');
+    expect(await page.inputValue('.blueprint textarea[name=schema]')).toContain('"PageTitle"');
+    await page.click('button[name=save]');
+    await page.waitForSelector('[data-testid=note]:text("saved the DEVELOPMENT stage")');
     await page.click('button[name=promote]');
     await page.waitForSelector('[data-testid=stage]:text("LIVE")');
     await page.screenshot({ path: path.join(SHOTS, 'blueprint.png') });
@@ -111,6 +122,17 @@ describe('the web console', () => {
       (b) => b.blueprintStage,
     );
     expect(stages.sort()).toEqual(['DEVELOPMENT', 'LIVE']);
+    const live = await fetch(`${api.url}/blueprints/${encodeURIComponent(blueprintArn)}`, {
+      method: 'POST',
+      body: JSON.stringify({ blueprintStage: 'LIVE' }),
+    });
+    const schema = JSON.parse(((await live.json()) as { blueprint: { schema: string } }).blueprint.schema);
+    expect(schema.properties.PageTitle).toEqual({
+      type: 'string',
+      inferenceType: 'explicit',
+      instruction: 'The title printed at the top of the page',
+    });
+    expect(Object.keys(schema.properties)).toEqual(['OrderLines', 'PageTitle']);
   });
 
   it('runs samples/sample.pdf and draws its boxes where result.json puts them; a field click highlights its box', async () => {
@@ -187,6 +209,16 @@ describe('the web console', () => {
         >[];
       }[];
     }>(segment.custom_output_path!);
+    // doubtful fields stand out: exactly the rows under 0.5 or not grounded
+    const all = await page.$$eval('table.fields tr[data-field]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-field'), r.classList.contains('low')] as const),
+    );
+    expect(all.length).toBeGreaterThan(10);
+    const pageTitle = (
+      custom.explainability_info[0] as unknown as Record<string, { confidence: number; success: boolean }>
+    ).PageTitle;
+    expect(all.find(([f]) => f === 'PageTitle')?.[1]).toBe(!pageTitle.success || pageTitle.confidence < 0.5);
+    expect(all.filter(([f]) => f?.startsWith('OrderLines')).every(([, low]) => !low)).toBe(true);
     const line = custom.explainability_info[0].OrderLines[0];
     expect(line.Item.value).toBe('Widget A0');
     const g = line.Item.geometry![0];

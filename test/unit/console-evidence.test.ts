@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { documentBoxes, fieldBoxes, fieldsOf, tableRows, toPixels, webVtt } from '../../console/src/evidence.ts';
+import { addField, editField, removeField } from '../../console/src/schema-fields.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
 
 const box = (left: number, top: number) => ({ left, top, width: 0.1, height: 0.02 });
@@ -127,5 +128,26 @@ describe('what the console draws (console/src/evidence.ts)', () => {
         },
       ]),
     ).toBe('WEBVTT\n\n00:00:01.500 --> 01:02:03.250\n<v spk_0>a → b\n');
+  });
+});
+
+describe('the blueprint form (console/src/schema-fields.ts)', () => {
+  const schema = JSON.stringify({
+    class: 'X',
+    definitions: { L: { properties: {} } },
+    properties: {
+      a: { type: 'string', inferenceType: 'explicit', instruction: 'A' },
+      t: { type: 'array', items: { $ref: '#/definitions/L' } },
+    },
+  });
+  it('edits, renames in place, adds and removes fields, keeping the rest of the schema', () => {
+    const renamed = JSON.parse(editField(schema, 'a', { instruction: 'the A', inferenceType: 'inferred' }, 'b'));
+    expect(Object.keys(renamed.properties)).toEqual(['b', 't']);
+    expect(renamed.properties.b).toEqual({ type: 'string', inferenceType: 'inferred', instruction: 'the A' });
+    expect(renamed.definitions).toEqual({ L: { properties: {} } });
+    expect(() => editField(schema, 'a', {}, 't')).toThrow("a field named 't' already exists");
+    const added = JSON.parse(addField(addField(schema)));
+    expect(Object.keys(added.properties)).toEqual(['a', 't', 'field_1', 'field_2']);
+    expect(Object.keys(JSON.parse(removeField(schema, 'a')).properties)).toEqual(['t']);
   });
 });
