@@ -311,8 +311,10 @@ describe('recordings in the console', () => {
     const jobId = new URL(page.url()).hash.split('/').pop()!;
     await page.waitForSelector('[data-status=Success]', { timeout: 470_000 });
     await page.click('nav.assets button:has-text("sample.mp3")');
-
-    await page.waitForSelector('.transcript .word');
+    await page.waitForSelector('.transcript .word').catch(async (e) => {
+      await page.screenshot({ path: path.join(SHOTS, 'audio-failed.png') });
+      throw e;
+    });
     const words = page.locator('.transcript .word');
     expect(await words.count()).toBeGreaterThan(10);
     const audio = page.locator('audio');
