@@ -7,9 +7,25 @@ import { checkSigningDate, isSigV4, parseSigV4Header, verifySigV4 } from './sigv
 const loopback = (addr: string | undefined) =>
   !!addr && (addr === '::1' || addr.startsWith('127.') || addr === '::ffff:127.0.0.1');
 
+/** The cookie the console keeps its key in (set by `GET /console/?key=…`, HttpOnly, SameSite=Strict). */
+export const CONSOLE_KEY_COOKIE = 'quarry_key';
+
+function cookieKey(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name !== CONSOLE_KEY_COOKIE) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The tenant a request acts for. An AWS SDK client's SigV4 signature is verified against the secret of the key it
- * names (api/sigv4.ts); other clients send a key's secret as `x-api-key` or `Authorization: Bearer <secret>`. Keys
+ * names (api/sigv4.ts); other clients send a key's secret as `x-api-key`, `Authorization: Bearer <secret>` or (the console) its cookie. Keys
  * come from QUARRY_API_KEYS and QUARRY_TENANTS_FILE. When no key is configured, dev mode lets loopback requests in
  * as tenant 'default' (what `quarry dev/run/demo` rely on); once a key is configured every request needs one.
  */
@@ -38,7 +54,9 @@ export async function authenticate(
     return key.tenant;
   }
   const token =
-    (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ?? /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+    (typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined) ??
+    /^Bearer\s+(\S+)/i.exec(authorization)?.[1] ??
+    cookieKey(h.cookie);
   if (token) {
     const key = tenants.keyWithSecret(token);
     if (key) return key.tenant;

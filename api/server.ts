@@ -8,6 +8,7 @@ import { BdaError } from '../schemas/errors.ts';
 import { metricsContentType } from '../engines/telemetry/metrics.ts';
 import { authenticate } from './auth.ts';
 import { inSpan } from '../engines/telemetry/tracing.ts';
+import { handleConsole, isConsolePath } from './console-routes.ts';
 import { jobDetail } from './job-detail.ts';
 import { metricsText } from './metrics-text.ts';
 import { listJobs } from './list-jobs.ts';
@@ -81,13 +82,16 @@ function parseJson(body: Buffer): unknown {
 
 /**
  * Quarry's HTTP API: BDA's runtime (awsJson1_1 on `POST /` with `X-Amz-Target`), BDA's control plane
- * (restJson1 paths), and Quarry's own `GET /jobs`. An unchanged AWS SDK client pointed here just works.
+ * (restJson1 paths), Quarry's own `GET /jobs`, and the web console under `/console/`. An unchanged AWS SDK client
+ * pointed here just works.
  */
 export async function startApi(opts: ApiOptions, listen: { host: string; port: number }): Promise<RunningApi> {
   const limiter = new TenantRateLimiter({ tps: opts.config.quotas.invokeTps });
   const tenants = opts.tenants ?? loadTenants(opts.config);
   const server = http.createServer(async (req, res) => {
     try {
+      // the web console authenticates its own way (a key form and cookie for pages, the same keys throughout)
+      if (isConsolePath(new URL(req.url ?? '/', 'http://quarry').pathname)) return await handleConsole(req, res, { ...opts, tenants });
       // the whole body first: a SigV4 signature covers it
       const body = await readBody(req);
       const tenant = await authenticate(req, body, tenants, opts.config);

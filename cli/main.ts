@@ -33,30 +33,66 @@ const jobIdOf = (idOrArn: string) => idOrArn.split('/').pop()!;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const apiAt = (endpoint: string) => new ApiClient(endpoint, config.cli.apiKey);
 
+/** The web console's address on an API (with the CLI's key, which the console keeps in its cookie). */
+const consoleUrl = (apiUrl: string) =>
+  `${apiUrl.replace(/\/+$/, '')}/console/${config.cli.apiKey ? `?key=${encodeURIComponent(config.cli.apiKey)}` : ''}`;
+
+/** Everything embedded on fixed ports until Ctrl-C (`quarry dev`, and `quarry console` when no API runs). */
+async function serveDev(opts: { open?: boolean } = {}) {
+  const stack = await startEmbedded({
+    fixedPorts: true,
+    ui: true,
+    env: process.env,
+    log: (s) => console.error(`[dev] ${s}`),
+  });
+  console.error(`[dev] API        ${stack.apiUrl}  (BDA runtime + control plane; no key needed from loopback)`);
+  console.error(`[dev] console    ${consoleUrl(stack.apiUrl)}`);
+  console.error(`[dev] Web UI     ${stack.uiUrl}`);
+  if (opts.open) openInBrowser(consoleUrl(stack.apiUrl));
+  console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
+  console.error('[dev] ready — Ctrl-C to stop');
+  const { stopSignal } = await import('../worker/stop-on-signal.ts');
+  const signal = await stopSignal((s) => console.error(`[dev] ${s}`));
+  const grace = stack.config.worker.shutdownGraceSeconds;
+  console.error(
+    `[dev] ${signal}: stopping — the API first, then the workers drain (up to ${grace} s; again to stop now)`,
+  );
+  await stack.stop();
+  console.error('[dev] stopped');
+}
+
+/** Opens a URL with the desktop's browser (xdg-open / open), when there is one; the URL is printed anyway. */
+function openInBrowser(url: string) {
+  const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+  import('node:child_process').then(({ spawn }) =>
+    spawn(opener, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => console.error(`(no ${opener} here: open the URL yourself)`))
+      .unref(),
+  );
+}
+
 program
   .command('dev')
   .description(
-    'start Temporal (SQLite in .quarry/), the workers, the codec server and the API on 127.0.0.1; Ctrl-C stops',
+    'start Temporal (SQLite in .quarry/), the workers, the codec server, the API and the web console on 127.0.0.1; Ctrl-C stops',
   )
-  .action(async () => {
-    const stack = await startEmbedded({
-      fixedPorts: true,
-      ui: true,
-      env: process.env,
-      log: (s) => console.error(`[dev] ${s}`),
-    });
-    console.error(`[dev] API        ${stack.apiUrl}  (BDA runtime + control plane; no key needed from loopback)`);
-    console.error(`[dev] Web UI     ${stack.uiUrl}`);
-    console.error(`[dev] Temporal   ${stack.config.temporal.address}  namespace ${stack.config.temporal.namespace}`);
-    console.error('[dev] ready — Ctrl-C to stop');
-    const { stopSignal } = await import('../worker/stop-on-signal.ts');
-    const signal = await stopSignal((s) => console.error(`[dev] ${s}`));
-    const grace = stack.config.worker.shutdownGraceSeconds;
-    console.error(
-      `[dev] ${signal}: stopping — the API first, then the workers drain (up to ${grace} s; again to stop now)`,
-    );
-    await stack.stop();
-    console.error('[dev] stopped');
+  .action(() => serveDev());
+
+program
+  .command('console')
+  .description(
+    'print the web console URL of the API at --endpoint; when none is running, start everything as `quarry dev` does',
+  )
+  .option('--open', 'also open it in the desktop browser')
+  .action(async (o: { open?: boolean }) => {
+    const api = apiAt(g().endpoint);
+    if (!(await api.reachable())) {
+      console.error(`no Quarry API at ${g().endpoint}: starting the embedded stack (as quarry dev)`);
+      return serveDev(o);
+    }
+    const url = consoleUrl(g().endpoint);
+    out(url, { url });
+    if (o.open) openInBrowser(url);
   });
 
 async function runJob(input: string, opts: RunOptions & { wait: boolean }) {
@@ -203,6 +239,9 @@ program
       env: process.env,
       log: (s) => console.error(`[demo] ${s}`),
     });
+    console.error(
+      `[demo] console  ${consoleUrl(stack.apiUrl)}  (while the demo runs; \`npx quarry dev\` keeps one up)`,
+    );
     try {
       const api = apiAt(stack.apiUrl);
       const outDir = path.resolve('quarry-out', 'demo');

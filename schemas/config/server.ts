@@ -59,6 +59,11 @@ export const ApiConfig = section(
       'dev mode: loopback requests need no key unless keys are configured; a dev encryption key is created in `QUARRY_HOME`',
       { shown: 'off (on under `quarry dev/run/demo`)' },
     ),
+    consoleUploadMb: variable(
+      'QUARRY_CONSOLE_UPLOAD_MB',
+      kinds.integer(1, 10_240).default(200),
+      'largest file the web console uploads into its inbox (`QUARRY_HOME/console-inbox/`), in MB',
+    ),
   }),
 );
 
