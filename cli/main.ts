@@ -222,7 +222,7 @@ program
 program
   .command('worker')
   .description('run workers for some task queues against TEMPORAL_ADDRESS (scale-out)')
-  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative', config.worker.queues)
+  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative,knowledge', config.worker.queues)
   .action(async (o: { queues: string }) => {
     const { parseQueues, runWorkers } = await import('../worker/main.ts');
     const queues = parseQueues(o.queues);
