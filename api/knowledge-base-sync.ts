@@ -4,7 +4,7 @@
  * default standard output, written under the base's `outputs/`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { defaultStandardOutputConfiguration } from '../schemas/output-configuration.ts';
 import type { KnowledgeBase, KnowledgeBaseSyncInput } from '../schemas/knowledge-base.ts';
@@ -18,7 +18,7 @@ export async function startKnowledgeBaseSync(
   client: Client,
   config: QuarryConfig,
   kb: KnowledgeBase,
-): Promise<WorkflowHandle<typeof knowledgeBaseSync>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof knowledgeBaseSync>> {
   const jobId = randomUUID();
   const input: KnowledgeBaseSyncInput = {
     kb,

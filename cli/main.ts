@@ -247,6 +247,9 @@ try {
   if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
 }
 
+const { registerKnowledgeBaseCommands } = await import('./knowledge-base.ts');
+registerKnowledgeBaseCommands(program, () => !!g().json);
+
 try {
   await program.parseAsync(process.argv);
   // native libraries (whisper threads, the Temporal runtime) can keep the event loop alive after a
