@@ -21,7 +21,6 @@ export interface EmbeddingProvider {
 export const DEFAULT_EMBEDDING_MODEL_DIR = '.models/embeddings/all-minilm-l6-v2-q';
 /** all-MiniLM-L6-v2 was trained on sequences of at most 256 tokens; longer ones are cut. */
 const MAX_TOKENS = 256;
-const BATCH = 16;
 
 interface Encoded {
   ids: number[];
@@ -110,16 +109,10 @@ async function load(dir: string, threads: number): Promise<EmbeddingProvider> {
     dimensions: 384,
     countTokens: (text) => tokenizer.encode(text).ids.length - 2,
     async embed(texts) {
+      // one text per run: the int8 model quantises activations per tensor, so a text batched with others would
+      // get a (slightly) different vector; alone, a chunk always embeds the same (and, measured here, no slower)
       const vectors: Float32Array[] = [];
-      // similar lengths together pad less; results go back in the caller's order
-      const order = texts.map((t, i) => ({ t, i })).sort((a, b) => a.t.length - b.t.length);
-      for (let s = 0; s < order.length; s += BATCH) {
-        const part = order.slice(s, s + BATCH);
-        const got = await embedBatch(part.map((p) => p.t));
-        part.forEach((p, j) => {
-          vectors[p.i] = got[j];
-        });
-      }
+      for (const t of texts) vectors.push((await embedBatch([t]))[0]);
       return vectors;
     },
   };
