@@ -156,6 +156,15 @@ export function registerKnowledgeBaseCommands(program: Command, json: () => bool
     );
 
   program
+    .command('mcp')
+    .description('a Model Context Protocol tool server on stdio: search_knowledge_base, list_knowledge_bases, process_file, get_job')
+    .action(async () => {
+      const { serveMcpOnStdio } = await import('./mcp-server.ts');
+      const config = localConfig();
+      await serveMcpOnStdio(config, program.opts<{ endpoint: string }>().endpoint, config.cli.apiKey);
+    });
+
+  program
     .command('search <question>')
     .description('the chunks of a knowledge base nearest to a question, with citations')
     .requiredOption('--kb <name>', 'the knowledge base')
