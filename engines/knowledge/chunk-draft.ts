@@ -40,7 +40,7 @@ function boxesByPage(locations: ChunkDraft['locations']): ChunkBox[] | undefined
     byPage.set(l.page_index, [...(byPage.get(l.page_index) ?? []), l.bounding_box]);
   }
   if (!byPage.size) return undefined;
-  return [...byPage.entries()].sort((a, b) => a[0] - b[0]).map(([page_index, bs]) => ({ page_index, bounding_box: unionBox(bs) }));
+  return [...byPage.entries()].sort((a, b) => a[0] - b[0]).map(([page_index, bs]) => ({ page_index, bounding_box: bs.length === 1 ? bs[0] : unionBox(bs) }));
 }
 
 /** The finished chunks of one asset, numbered in order. */

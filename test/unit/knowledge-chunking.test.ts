@@ -287,3 +287,19 @@ describe('image and video chunks', () => {
     ]);
   });
 });
+
+describe('search results', () => {
+  it('cite a document chunk by 1-based page and its box there, a transcript chunk by ms, absent keys omitted', async () => {
+    const { citedResult } = await import('../../engines/knowledge/search-knowledge-base.ts');
+    const [d] = chunkStandardOutput(doc([text('PARAGRAPH', 'Page two text.', 1, 0.2)]), source, budget());
+    expect(citedResult(d, 0.123456)).toEqual({
+      text: 'Page two text.',
+      score: 0.1235,
+      source_uri: 'file:///in/report.pdf',
+      page: 2,
+      box: box(0.2),
+    });
+    const [a] = chunkStandardOutput(audio([segment(0, 'Hello there.', 1500)]), { source_uri: 'file:///c.wav', asset_id: '1' }, budget());
+    expect(citedResult(a, 0.5)).toEqual({ text: 'Hello there.', score: 0.5, source_uri: 'file:///c.wav', start_ms: 1500, end_ms: 2400 });
+  });
+});
