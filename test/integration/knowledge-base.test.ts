@@ -139,6 +139,27 @@ describe.each(sinkKinds)('knowledge base sync into %s', (sink) => {
       await s.close();
     }
   });
+
+  it('a changed file is fed again: its chunks no longer produced go, unchanged ones are kept', async () => {
+    const s = openSink(kb, stack.config, stack.storage);
+    try {
+      const pdf = (await s.sources()).find((x) => x.source_uri.endsWith('notes.pdf'))!;
+      const before = await s.hashesOf(pdf.source_uri);
+      // the same first page, without the order table of pages 2-3
+      await fs.copyFile('test/fixtures/documents/two-column.pdf', new URL(pdf.source_uri));
+      const r = await sync(kb);
+      expect(r).toMatchObject({ new_or_changed: 1, unchanged: 0, deleted: 0, failed: [] });
+      const after = await s.hashesOf(pdf.source_uri);
+      expect(r.chunks_added).toBe([...after].filter((h) => !before.has(h)).length);
+      expect(r.chunks_removed).toBe([...before].filter((h) => !after.has(h)).length);
+      expect(r.chunks_removed).toBeGreaterThan(0);
+      expect(await s.count()).toBe(after.size);
+      const hits = await searchKnowledgeBase(kb, 'Widget quantity and price', 5, stack);
+      expect(hits.some((h) => h.text.includes('| Widget'))).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 async function jsonlSnapshot(kb: KnowledgeBase): Promise<Record<string, string>> {
