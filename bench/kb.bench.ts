@@ -3,7 +3,8 @@
  * copied to a temp folder, never into the repo) fed by the real sync workflow on an embedded stack; then the 50
  * questions of bench/knowledge-base/questions.json: recall@5 and MRR (a hit is a chunk of the file that answers,
  * containing its phrase for documents); embedding throughput; first sync, a rerun with nothing changed, and
- * JSONL sink search latency. QUARRY_EVAL_DIR moves the eval folder.
+ * JSONL sink search latency. QUARRY_EVAL_DIR moves the eval folder. Slow: the first sync runs all 71 files through
+ * the real pipelines (whisper for the 47 clips); on 2 cores shared with other work it had fed 43 after 43 min.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
