@@ -277,7 +277,7 @@ program
 program
   .command('worker')
   .description('run workers for some task queues against TEMPORAL_ADDRESS (scale-out)')
-  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative', config.worker.queues)
+  .option('--queues <list>', 'comma list of orchestration,document,image,audio,video,generative,knowledge', config.worker.queues)
   .action(async (o: { queues: string }) => {
     const { parseQueues, runWorkers } = await import('../worker/main.ts');
     const queues = parseQueues(o.queues);
@@ -301,6 +301,9 @@ try {
 } catch (e) {
   if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
 }
+
+const { registerKnowledgeBaseCommands } = await import('./knowledge-base.ts');
+registerKnowledgeBaseCommands(program, () => !!g().json);
 
 try {
   await program.parseAsync(process.argv);

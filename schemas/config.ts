@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DocumentsConfig, ImagesConfig } from './config/documents.ts';
 import { GenerativeConfig } from './config/generative.ts';
+import { KnowledgeBaseConfig } from './config/knowledge-base.ts';
 import { AudioConfig, VideoConfig } from './config/media.ts';
 import { ObservabilityConfig } from './config/observability.ts';
 import { scriptVariables } from './config/script-variables.ts';
@@ -59,6 +60,7 @@ export const QuarryConfig = section(
     audio: AudioConfig,
     video: VideoConfig,
     generative: GenerativeConfig,
+    knowledgeBase: KnowledgeBaseConfig,
     worker: WorkerConfig,
     tools: ToolsConfig,
     cli: CliConfig,

@@ -12,6 +12,8 @@ export const TaskQueue = {
   audio: 'quarry-audio',
   video: 'quarry-video',
   generative: 'quarry-generative',
+  /** knowledge-base feeding: chunking and embeddings */
+  knowledge: 'quarry-knowledge',
 } as const;
 export type TaskQueueName = (typeof TaskQueue)[keyof typeof TaskQueue];
 

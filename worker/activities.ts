@@ -4,6 +4,7 @@ import { createDocumentActivities } from '../activities/document/document-activi
 import { createNotifyActivities } from '../activities/notify/notify-activities.ts';
 import { createImageActivities } from '../activities/image/image-activities.ts';
 import { createJobActivities } from '../activities/job/job-activities.ts';
+import { createKnowledgeBaseActivities } from '../activities/knowledge-base/knowledge-base-activities.ts';
 import { createCustomOutputActivities } from '../activities/custom-output/custom-output-activities.ts';
 import { createSummaryActivities } from '../activities/summary/summary-activities.ts';
 import { createVideoActivities } from '../activities/video/video-activities.ts';
@@ -20,5 +21,6 @@ export function activitiesByQueue(deps: ActivityDeps): Record<TaskQueueName, obj
     [TaskQueue.audio]: createAudioActivities(deps),
     [TaskQueue.video]: createVideoActivities(deps),
     [TaskQueue.generative]: { ...customOutput, ...createSummaryActivities(deps) },
+    [TaskQueue.knowledge]: createKnowledgeBaseActivities(deps),
   };
 }

@@ -16,6 +16,8 @@ export function activitySlots(queue: TaskQueueName, worker: QuarryConfig['worker
     [TaskQueue.audio]: Math.max(1, Math.floor(cores / 2)),
     [TaskQueue.video]: Math.max(1, Math.floor(cores / 2)),
     [TaskQueue.generative]: 4,
+    // the embedding model takes QUARRY_KB_EMBEDDING_THREADS cores per call
+    [TaskQueue.knowledge]: 1,
   };
   const key = queue.replace(/^quarry-/, '') as keyof typeof TaskQueue;
   return worker.slots[key] ?? defaults[queue];

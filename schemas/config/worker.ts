@@ -12,6 +12,7 @@ const slotDefaults: Record<QueueKey, string> = {
   audio: 'half the cores',
   video: 'half the cores',
   generative: '`4`',
+  knowledge: '`1`',
 };
 const slots = Object.fromEntries(
   (Object.keys(TaskQueue) as QueueKey[]).map((q) => [
@@ -33,7 +34,7 @@ export const WorkerConfig = section(
     queues: variable(
       'QUARRY_QUEUES',
       kinds.text().default('all'),
-      'task queues a worker serves (`--queues` wins): `all` or a comma list of orchestration, document, image, audio, video, generative',
+      'task queues a worker serves (`--queues` wins): `all` or a comma list of orchestration, document, image, audio, video, generative, knowledge',
     ),
     /** overrides of the per-machine defaults in worker/queue-slots.ts */
     slots: z.object(slots),
