@@ -3,7 +3,7 @@ import { ffprobe } from '../../engines/media/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { runTool, ToolError } from '../../engines/media/run-tool.ts';
+import { ToolError } from '../../engines/media/run-tool.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
 import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';

@@ -80,7 +80,7 @@ export interface TestVideoOptions {
   fps?: number;
   shotSeconds?: number;
   /** ffmpeg encoder arguments and the container's extension */
-  encoding?: { name: string; ext: string; args: string[] };
+  encoding?: { name: string; ext: string; args: readonly string[] };
   /** narration with espeak-ng (default true) */
   speech?: boolean;
 }

@@ -81,7 +81,7 @@ describe('shot boundaries (pure)', () => {
   const tuning = defaultTuning(25);
   const run = (changes: { pixels: number; colours: number; across?: { pixels: number; colours: number } }[]) => {
     const b = new ShotBoundaries(tuning);
-    changes.forEach((c, i) => b.push(i + 1, { ...c, across: c.across ?? c }));
+    for (const [i, c] of changes.entries()) b.push(i + 1, { ...c, across: c.across ?? c });
     return b.finish(changes.length).map((x) => x.frame);
   };
   type Change = { pixels: number; colours: number; across?: { pixels: number; colours: number } };
