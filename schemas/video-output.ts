@@ -87,6 +87,8 @@ export const VideoStandardOutput = z.object({
       summary: z.string().optional(),
       /** Quarry extra: how the video summary was made */
       summary_engine: z.string().optional(),
+      /** Quarry extra: why the model's phrasing was not kept, when it was not */
+      summary_note: z.string().optional(),
       transcript: Transcript.optional(),
     })
     .passthrough(),

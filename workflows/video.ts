@@ -8,6 +8,7 @@ import { workAreaUri } from '../schemas/output-location.ts';
 import { nonRetryableErrorTypes } from '../schemas/job-status.ts';
 import { audioTrackConfiguration, videoFeatures } from '../schemas/video-features.ts';
 import { stoppingAllOnFailure } from './fan-out.ts';
+import { phraseVideoSummary } from './summaries.ts';
 
 /**
  * VIDEO: metadata and shots; then, side by side, the keyframes read (frame text, moderation) and — when the file
@@ -80,7 +81,14 @@ export async function videoPipeline(input: PipelineInput): Promise<PipelineResul
           if (isCancellation(err)) throw err;
           return { frames: 0 };
         });
-        await video.composeVideo({ videoUri: r.uri, workUri: frameWork, frames: read.frames, standardOutputConfiguration: cfg });
+        const composed = await video.composeVideo({
+          videoUri: r.uri,
+          workUri: frameWork,
+          frames: read.frames,
+          standardOutputConfiguration: cfg,
+        });
+        // the model's phrasing on the generative queue; a failure there leaves the extractive outline
+        if (composed.phraseSummary) await phraseVideoSummary({ standardOutputUri: r.uri });
       },
       () => Promise.all([video.removeWorkArea({ workUri: frameWork }), video.removeWorkArea({ workUri: trackUri })]),
     );

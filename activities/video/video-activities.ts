@@ -15,6 +15,7 @@ import { detectShotBoundaries, SHOT_METHOD } from '../../engines/media/detect-sh
 import { CHAPTER_METHOD, contentChapters } from '../../engines/media/content-chapters.ts';
 import { planKeyframes } from '../../engines/media/keyframes.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
 import { joinUri } from '../../schemas/output-location.ts';
 import { videoFeatures } from '../../schemas/video-features.ts';
 import { FrameReading, type VideoChapter, type VideoFrame } from '../../schemas/video-output.ts';
@@ -180,9 +181,11 @@ export function createVideoActivities(deps: ActivityDeps) {
       workUri: string;
       frames: number;
       standardOutputConfiguration: StandardOutputConfiguration;
-    }): Promise<{ chapters: number }> {
+    }): Promise<{ chapters: number; phraseSummary?: boolean }> {
       const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
       const f = videoFeatures(input.standardOutputConfiguration);
+      // with a generative provider configured, the workflow has the model phrase the summary on its queue
+      const phrase = f.videoSummary && configuredProvider(deps.config.generative) !== null;
       const readings: FrameReading[] = [];
       for (let k = 0; k < input.frames; k++) {
         const uri = frameReadingUri(input.workUri, k);
@@ -190,7 +193,7 @@ export function createVideoActivities(deps: ActivityDeps) {
       }
       if (!readings.length && !(await deps.storage.exists(input.workUri)) && video.quarry_capabilities.frames) {
         // a retry after the output was written and the work area removed
-        return { chapters: video.chapters.length };
+        return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };
       }
       // the transcript segments, from the chapters attachTranscript filled (deduplicated by their start)
       const segs = new Map<number, { start: number; end: number; text: string }>();
@@ -276,7 +279,7 @@ export function createVideoActivities(deps: ActivityDeps) {
       if (!caps.reason) delete caps.reason;
       await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
       await deps.storage.delete(input.workUri);
-      return { chapters: video.chapters.length };
+      return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };
     },
 
     /**
