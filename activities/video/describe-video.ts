@@ -33,8 +33,14 @@ const unique = (xs: string[]) => {
   });
 };
 
+/** a line worth quoting: it has a word of three letters or more (not OCR specks on a texture: "°", "a?") */
+const wordy = (l: string) => /\p{L}{3,}/u.test(l);
+
+/** the transcript as sentences (segments cut a sentence in pieces: they are joined first) */
+const spokenSentences = (c: ChapterContent) => splitSentences(c.speech.join(' ')).map((text) => ({ text }));
+
 const onScreen = (c: ChapterContent, max: number) =>
-  unique(c.screen)
+  unique(c.screen.filter(wordy))
     .slice(0, max)
     .map((l) => `"${l}"`)
     .join(', ');
@@ -48,8 +54,7 @@ export function clock(ms: number): string {
 
 /** A chapter's summary: its most central spoken sentences and the text on screen. */
 export function chapterSummary(c: ChapterContent, maxWords = 45): string {
-  const sentences = c.speech.flatMap((t) => splitSentences(t)).map((text) => ({ text }));
-  const said = summarize(sentences, { maxWords, maxSentences: 2 }).text;
+  const said = summarize(spokenSentences(c), { maxWords, maxSentences: 2 }).text;
   const shown = onScreen(c, 4);
   const parts: string[] = [];
   if (said) parts.push(said);
@@ -68,10 +73,7 @@ export function videoSummary(chapters: ChapterContent[], durationMs: number): st
   const length = secs >= 120 ? `${Math.round(secs / 60)}-minute` : `${secs}-second`;
   const head = `A ${length} video in ${chapters.length} chapter${chapters.length === 1 ? '' : 's'}.`;
   const parts = chapters.map((c) => {
-    const key = describe(
-      c.speech.flatMap((t) => splitSentences(t)).map((text) => ({ text })),
-      12,
-    );
+    const key = describe(spokenSentences(c), 12);
     const shown = onScreen(c, 2);
     const what = [key.replace(/[.,;:!?]+$/, ''), shown && `on screen ${shown}`].filter(Boolean).join('; ');
     return `${clock(c.startMs)}–${clock(c.endMs)}: ${what || 'no speech or text read'}.`;

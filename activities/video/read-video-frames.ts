@@ -70,8 +70,11 @@ export async function readKeyframe(
       }
     }
     if (want.text && text) {
-      frame.text_words = text.words;
-      frame.text_lines = text.lines;
+      // a line of nothing but symbols is a speck of texture read as text ("°", "+"), not text
+      const lines = text.lines.filter((l) => /[\p{L}\p{N}]/u.test(l.text));
+      const kept = new Set(lines.map((l) => l.id));
+      frame.text_lines = lines;
+      frame.text_words = text.words.filter((w) => kept.has(w.line_id));
     }
     const found = await objects;
     if (nsfw) {
