@@ -89,3 +89,27 @@ describe('keyframes', () => {
     expect(out[1].text_words?.map((w) => w.text)).toEqual(['NEW LINE']);
   });
 });
+
+describe("the audio track's settings", () => {
+  it("follow the video's settings, not the request's audio settings", async () => {
+    const { audioTrackConfiguration } = await import('../../schemas/video-features.ts');
+    const { audioFeatures } = await import('../../schemas/audio-features.ts');
+    const request = {
+      audio: { extraction: { category: { state: 'DISABLED' as const } }, generativeField: { state: 'ENABLED' as const } },
+      video: {
+        extraction: { category: { state: 'ENABLED' as const, types: ['TRANSCRIPT' as const] }, boundingBox: { state: 'ENABLED' as const } },
+      },
+    };
+    expect(audioFeatures(audioTrackConfiguration(request))).toMatchObject({
+      transcript: true,
+      speakers: true,
+      audioModeration: false,
+      topicModeration: false,
+      audioSummary: false,
+      topicSummary: false,
+      iab: false,
+    });
+    const noTranscript = { ...request, video: { ...request.video, extraction: { ...request.video.extraction, category: { state: 'ENABLED' as const, types: ['TEXT_DETECTION' as const] } } } };
+    expect(audioFeatures(audioTrackConfiguration(noTranscript)).transcript).toBe(false);
+  });
+});

@@ -47,8 +47,10 @@ describe('video activities resume', () => {
     };
     const beats: { nextFrame: number; doneMs: number; cuts: [number, number][] }[] = [];
     const first = new MockActivityEnvironment();
-    first.on('heartbeat', (d: never) => beats.push(d));
-    const r1 = await first.run(acts.analyzeVideo, input);
+    first.on('heartbeat', (d: (typeof beats)[number]) => {
+      beats.push(d);
+    });
+    const r1: { uri: string } = await first.run(acts.analyzeVideo, input);
     const shots1 = VideoStandardOutput.parse(JSON.parse(await fs.readFile(new URL(r1.uri), 'utf8'))).shots;
     expect(shots1.map((s) => s.start_timestamp_millis)).toEqual([0, 5000, 9000]);
     // a beat every 5 s of video: after the first cut was final
@@ -56,8 +58,10 @@ describe('video activities resume', () => {
     expect(beat.doneMs).toBeGreaterThan(5000);
     const retry = new MockActivityEnvironment({ heartbeatDetails: beat } as never);
     const retryBeats: { nextFrame: number }[] = [];
-    retry.on('heartbeat', (d: never) => retryBeats.push(d));
-    const r2 = await retry.run(acts.analyzeVideo, input);
+    retry.on('heartbeat', (d: (typeof retryBeats)[number]) => {
+      retryBeats.push(d);
+    });
+    const r2: { uri: string } = await retry.run(acts.analyzeVideo, input);
     const shots2 = VideoStandardOutput.parse(JSON.parse(await fs.readFile(new URL(r2.uri), 'utf8'))).shots;
     expect(shots2).toEqual(shots1);
     // it decoded from the beat on, not from the start: fewer frames, so fewer beats
@@ -68,7 +72,7 @@ describe('video activities resume', () => {
     const workUri = workAreaUri(input.assetOutputUri, 'video-frames');
     const off = { video: { extraction: { category: { state: 'DISABLED' as const }, boundingBox: { state: 'DISABLED' as const } } } };
     const read = { assetUri: uri, videoUri: r2.uri, workUri, standardOutputConfiguration: off };
-    const firstFrames = await new MockActivityEnvironment().run(acts.readVideoFrames, read);
+    const firstFrames: { frames: number } = await new MockActivityEnvironment().run(acts.readVideoFrames, read);
     expect(firstFrames.frames).toBe(3);
     const workDir = new URL(`${workUri}/`);
     const written = (await fs.readdir(workDir)).sort();
@@ -79,7 +83,7 @@ describe('video activities resume', () => {
     expect((await fs.readdir(workDir)).sort()).toEqual(written);
     expect((await fs.stat(new URL(written[0], workDir))).mtimeMs).toBe(stamp);
     // composing puts them in the output and removes the work area
-    const composed = await new MockActivityEnvironment().run(acts.composeVideo, { videoUri: r2.uri, workUri, frames: 3, standardOutputConfiguration: off });
+    const composed: { chapters: number } = await new MockActivityEnvironment().run(acts.composeVideo, { videoUri: r2.uri, workUri, frames: 3, standardOutputConfiguration: off });
     expect(composed.chapters).toBeGreaterThan(0);
     await expect(fs.stat(workDir)).rejects.toThrow();
   });
