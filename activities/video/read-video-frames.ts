@@ -101,27 +101,3 @@ export async function readKeyframe(
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }
-
-const norm = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-
-/**
- * Pure: frames of one shot de-duplicated — a later keyframe keeps only the lines (and their words) that no
- * earlier keyframe of the shot read; a keyframe left with no text and no moderation label is dropped.
- */
-export function dedupeShotFrames(frames: VideoFrame[]): VideoFrame[] {
-  const seen = new Set<string>();
-  const out: VideoFrame[] = [];
-  for (const [i, f] of frames.entries()) {
-    if (i === 0 || !f.text_lines) {
-      for (const l of f.text_lines ?? []) seen.add(norm(l.text));
-      out.push(f);
-      continue;
-    }
-    const lines = f.text_lines.filter((l) => !seen.has(norm(l.text)));
-    for (const l of lines) seen.add(norm(l.text));
-    const keep = new Set(lines.map((l) => l.id));
-    const words = (f.text_words ?? []).filter((w) => keep.has(w.line_id));
-    if (lines.length || f.content_moderation?.length) out.push({ ...f, text_lines: lines, text_words: words });
-  }
-  return out;
-}

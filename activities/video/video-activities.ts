@@ -12,24 +12,15 @@ import { VideoStandardOutput } from '../../schemas/video-output.ts';
 import { activityContext } from '../activity-context.ts';
 import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import { detectShotBoundaries, SHOT_METHOD } from '../../engines/media/detect-shots.ts';
-import { CHAPTER_METHOD, contentChapters } from '../../engines/media/content-chapters.ts';
 import { planKeyframes } from '../../engines/media/keyframes.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import { joinUri } from '../../schemas/output-location.ts';
 import { videoFeatures } from '../../schemas/video-features.ts';
-import { FrameReading, type VideoChapter, type VideoFrame } from '../../schemas/video-output.ts';
+import { FrameReading } from '../../schemas/video-output.ts';
 import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
-import {
-  CHAPTER_SUMMARY_METHOD,
-  type ChapterContent,
-  chapterIab,
-  chapterSummary,
-  VIDEO_IAB_METHOD,
-  VIDEO_SUMMARY_METHOD,
-  videoSummary,
-} from './describe-video.ts';
-import { dedupeShotFrames, readKeyframe } from './read-video-frames.ts';
+import { composeVideoOutput } from './compose-video.ts';
+import { readKeyframe } from './read-video-frames.ts';
 import type { BoundaryState } from '../../engines/media/shot-boundaries.ts';
 
 const rate = (r?: string) => {
@@ -38,9 +29,10 @@ const rate = (r?: string) => {
 };
 
 /**
- * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
- * child processes; shots window by window, resumed after a crash at the next window). Chapters group shots;
- * frame OCR, moderation, logos and summaries are not produced yet and the output says so.
+ * Video activities (task queue quarry-video): ffprobe metadata and shots (engines/media/detect-shots.ts, one
+ * decode, heartbeating its progress and resuming at the last beat); the keyframes read (read-video-frames.ts,
+ * each written to the work area as it is read); the audio track's transcript attached; the output composed
+ * (compose-video.ts: content chapters, frames, summaries, IAB). Logos are not analysed and the output says so.
  */
 export function createVideoActivities(deps: ActivityDeps) {
   const { tools } = deps.config;
@@ -195,88 +187,7 @@ export function createVideoActivities(deps: ActivityDeps) {
         // a retry after the output was written and the work area removed
         return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };
       }
-      // the transcript segments, from the chapters attachTranscript filled (deduplicated by their start)
-      const segs = new Map<number, { start: number; end: number; text: string }>();
-      for (const ch of video.chapters)
-        for (const g of ch.audio_segments ?? [])
-          segs.set(g.start_timestamp_millis, { start: g.start_timestamp_millis, end: g.end_timestamp_millis, text: g.text });
-      const speech = [...segs.values()].sort((a, b) => a.start - b.start);
-      const byShot = video.shots.map((s) => readings.filter((r) => r.frame.shot_index === s.shot_index));
-      const spokenIn = (startMs: number, endMs: number) =>
-        speech.filter((g) => (g.start + g.end) / 2 >= startMs && (g.start + g.end) / 2 < endMs);
-      const groups = contentChapters(
-        video.shots.map((s, i) => ({
-          startMs: s.start_timestamp_millis,
-          endMs: s.end_timestamp_millis,
-          text: [
-            ...spokenIn(s.start_timestamp_millis, s.end_timestamp_millis).map((g) => g.text),
-            ...byShot[i].flatMap((r) => (r.frame.text_lines ?? []).map((l) => l.text)),
-          ].join('\n'),
-          histograms: byShot[i].map((r) => r.histogram),
-        })),
-      );
-      const contents: ChapterContent[] = [];
-      const oldSegments = video.chapters.flatMap((c) => c.audio_segments ?? []);
-      video.chapters = groups.map((idx, ci): VideoChapter => {
-        for (const i of idx) video.shots[i].chapter_indices = [ci];
-        const first = video.shots[idx[0]];
-        const last = video.shots[idx[idx.length - 1]];
-        const start = first.start_timestamp_millis;
-        const end = last.end_timestamp_millis;
-        const frames: VideoFrame[] = idx.flatMap((i) => dedupeShotFrames(byShot[i].map((r) => r.frame)));
-        const shotReadings = idx.flatMap((i) => byShot[i]);
-        const audio = oldSegments.filter(
-          (g, gi, all) =>
-            g.end_timestamp_millis > start &&
-            g.start_timestamp_millis < end &&
-            all.findIndex((o) => o.start_timestamp_millis === g.start_timestamp_millis) === gi,
-        );
-        const content: ChapterContent = {
-          startMs: start,
-          endMs: end,
-          speech: spokenIn(start, end).map((g) => g.text),
-          screen: frames.flatMap((fr) => (fr.text_lines ?? []).map((l) => l.text)),
-          objects: shotReadings.flatMap((r) => r.objects),
-          colours: shotReadings.flatMap((r) => r.colours),
-        };
-        contents.push(content);
-        return {
-          chapter_index: ci,
-          start_timecode_smpte: first.start_timecode_smpte,
-          end_timecode_smpte: last.end_timecode_smpte,
-          start_timestamp_millis: start,
-          end_timestamp_millis: end,
-          start_frame_index: first.start_frame_index,
-          end_frame_index: last.end_frame_index,
-          duration_millis: end - start,
-          shot_indices: idx,
-          ...(f.chapterSummary ? { summary: chapterSummary(content), summary_engine: CHAPTER_SUMMARY_METHOD } : {}),
-          ...(f.iab ? { iab_categories: chapterIab(content) } : {}),
-          ...(video.video.transcript ? { audio_segments: audio } : {}),
-          ...(f.text || f.moderation ? { frames } : {}),
-        };
-      });
-      if (f.videoSummary) {
-        video.video.summary = videoSummary(contents, video.metadata.duration_millis);
-        video.video.summary_engine = VIDEO_SUMMARY_METHOD;
-      }
-      video.statistics.chapter_count = video.chapters.length;
-      const caps = video.quarry_capabilities;
-      caps.chapters = CHAPTER_METHOD;
-      const engine = readings.find((r) => r.ocr_engine)?.ocr_engine;
-      caps.frames = `${readings.length} keyframes (the middle of each shot, one per ${deps.config.video.keyframeEveryMs / 1000} s of a long shot)${engine ? `; text by ${engine} with the colour-text pass` : ''}${f.moderation ? '; moderation by nsfwjs, CenterNet objects and the text read (moderation_categories per frame)' : ''}${f.iab ? `; IAB by ${VIDEO_IAB_METHOD}` : ''}`;
-      const produced = new Set<string>([
-        ...(f.text ? ['TEXT_DETECTION'] : []),
-        ...(f.moderation ? ['CONTENT_MODERATION'] : []),
-        ...(f.videoSummary ? ['VIDEO_SUMMARY'] : []),
-        ...(f.chapterSummary ? ['CHAPTER_SUMMARY'] : []),
-        ...(f.iab ? ['IAB'] : []),
-      ]);
-      caps.not_generated = caps.not_generated.filter((t) => !produced.has(t));
-      caps.reason = caps.not_generated.includes('LOGOS')
-        ? 'logos are not analysed: no logo reference library or logo provider is configured (none ships offline)'
-        : undefined;
-      if (!caps.reason) delete caps.reason;
+      composeVideoOutput(video, readings, f, deps.config.video.keyframeEveryMs);
       await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
       await deps.storage.delete(input.workUri);
       return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chapterSummary, videoSummary } from '../../activities/video/describe-video.ts';
-import { dedupeShotFrames } from '../../activities/video/read-video-frames.ts';
+import { dedupeShotFrames } from '../../activities/video/compose-video.ts';
 import { contentChapters, type ChapterShot } from '../../engines/media/content-chapters.ts';
 import { planKeyframes } from '../../engines/media/keyframes.ts';
 import type { VideoFrame } from '../../schemas/video-output.ts';
