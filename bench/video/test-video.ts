@@ -2,7 +2,7 @@
  * A generated video with known truth, built with Debian's ffmpeg (lavfi sources, drawtext) and espeak-ng: shots
  * of distinct looks — flat colours, a moving cellular-automaton texture (life), two busy moving scenes (a test
  * pattern, coloured grain) cut hard into each other, a moving gradient — each with a burned-in phrase and
- * narration, in three topical chapters. The cut times,
+ * narration, in three topical chapters (the random sources are seeded: the same file every run). The cut times,
  * phrases and chapters are returned as the truth the video benchmark and the integration test score against.
  */
 import { execFile } from 'node:child_process';
@@ -40,7 +40,7 @@ export const TEST_SHOTS: TestShot[] = [
   },
   {
     source: (s, r, d) =>
-      `life=size=${s}:rate=${r}:mold=10:ratio=0.1:death_color=0x305020:life_color=0x90e040,trim=duration=${d}`,
+      `life=size=${s}:rate=${r}:mold=10:ratio=0.1:seed=42:death_color=0x305020:life_color=0x90e040,trim=duration=${d}`,
     phrase: 'SPRING GARDEN PLANTING',
     narration: 'In the garden, plant seeds in spring.',
     chapter: 1,
@@ -52,7 +52,7 @@ export const TEST_SHOTS: TestShot[] = [
     chapter: 1,
   },
   {
-    source: (s, r, d) => `color=c=0xc07020:size=${s}:rate=${r}:duration=${d},noise=alls=90:allf=t+u`,
+    source: (s, r, d) => `color=c=0xc07020:size=${s}:rate=${r}:duration=${d},noise=alls=90:allf=t+u:all_seed=7`,
     phrase: 'EASY PASTA RECIPE',
     narration: 'This easy pasta recipe needs tomatoes.',
     chapter: 2,

@@ -1,9 +1,10 @@
 /**
  * Chapters from content: consecutive shots grouped where what is said and shown stays together, split where it
  * changes. Between every two shots the similarity of the two sides is measured — the words of the transcript and
- * the on-screen text in a window of shots on each side (lexical cohesion, as TextTiling does for a transcript),
+ * the on-screen text in about ten seconds of shots on each side (lexical cohesion, as TextTiling does for a transcript),
  * and the closest colour histograms across the gap (a cut back to the same set looks alike) — and chapters break
- * at the gaps whose similarity falls well below the video's usual, no closer than `minChapterMs`. Pure.
+ * at the gaps whose similarity is a valley (no higher than either neighbour's) below the video's mean, no closer
+ * than `minChapterMs`. Pure.
  */
 import { terms } from '../language/extractive-summary.ts';
 
@@ -20,14 +21,14 @@ export interface ChapterShot {
 }
 
 export interface ChapterOptions {
-  /** shots on each side of a gap whose words are compared */
-  windowShots: number;
+  /** the stretch on each side of a gap whose words are compared (at least one shot) */
+  windowMs: number;
   minChapterMs: number;
   /** weight of the words against the colours, when there are words on both sides */
   textWeight: number;
 }
 
-export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { windowShots: 2, minChapterMs: 4_000, textWeight: 0.7 };
+export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { windowMs: 10_000, minChapterMs: 4_000, textWeight: 0.7 };
 
 function bag(ts: string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -56,8 +57,12 @@ export function histogramSimilarity(a: number[], b: number[]): number {
 
 /** Similarity (0..1) across the gap after shot `g`, from the words and the colours on each side. */
 export function gapSimilarity(shots: ChapterShot[], g: number, o: ChapterOptions = DEFAULT_CHAPTER_OPTIONS): number {
-  const left = shots.slice(Math.max(0, g - o.windowShots + 1), g + 1);
-  const right = shots.slice(g + 1, g + 1 + o.windowShots);
+  let from = g;
+  while (from > 0 && shots[g].endMs - shots[from - 1].startMs <= o.windowMs) from--;
+  let to = g + 1;
+  while (to < shots.length - 1 && shots[to + 1].endMs - shots[g + 1].startMs <= o.windowMs) to++;
+  const left = shots.slice(from, g + 1);
+  const right = shots.slice(g + 1, to + 1);
   const lw = bag(left.flatMap((s) => terms(s.text)));
   const rw = bag(right.flatMap((s) => terms(s.text)));
   const words = lw.size && rw.size ? cosine(lw, rw) : undefined;
@@ -74,11 +79,12 @@ export function contentChapters(shots: ChapterShot[], o: ChapterOptions = DEFAUL
   if (shots.length <= 1) return shots.length ? [[0]] : [];
   const sims = shots.slice(0, -1).map((_, g) => gapSimilarity(shots, g, o));
   const mean = sims.reduce((a, b) => a + b, 0) / sims.length;
-  const sd = Math.sqrt(sims.reduce((a, b) => a + (b - mean) ** 2, 0) / sims.length);
-  // a gap breaks when it is well below the video's usual similarity (and low in itself); lowest first
+  // a gap breaks when it is below the video's usual similarity (and low in itself); lowest first
   const candidates = sims
     .map((s, g) => ({ g, s }))
-    .filter(({ s }) => s < 0.5 && s < mean - sd / 2)
+    // a valley: no lower than its neighbours (a gap between two low ones is inside a stretch, not a break)
+    .filter(({ s, g }) => (g === 0 || s <= sims[g - 1]) && (g === sims.length - 1 || s <= sims[g + 1]))
+    .filter(({ s }) => s < 0.5 && s < mean)
     .sort((a, b) => a.s - b.s || a.g - b.g);
   const breaks: number[] = [];
   const startOf = (g: number) => shots[g + 1].startMs;

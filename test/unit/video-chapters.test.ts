@@ -113,3 +113,21 @@ describe("the audio track's settings", () => {
     expect(audioFeatures(audioTrackConfiguration(noTranscript)).transcript).toBe(false);
   });
 });
+
+describe('content chapters: valleys only', () => {
+  it('a gap between two lower gaps is inside a topic, even when its own similarity is modest', () => {
+    const shots = [
+      shot(0, 'quarterly sales review revenue', 0),
+      shot(1, 'sales revenue rose twelve percent', 0),
+      shot(2, 'in the garden plant seeds in spring', 3),
+      shot(3, 'good garden soil needs compost', 4),
+      shot(4, 'this easy pasta recipe needs tomatoes', 6),
+      shot(5, 'serve the pasta with fresh basil', 7),
+    ];
+    expect(contentChapters(shots)).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+  });
+});
