@@ -66,9 +66,12 @@ export function gapSimilarity(shots: ChapterShot[], g: number, o: ChapterOptions
   const lw = bag(left.flatMap((s) => terms(s.text)));
   const rw = bag(right.flatMap((s) => terms(s.text)));
   const words = lw.size && rw.size ? cosine(lw, rw) : undefined;
+  // colours over at least two shots each side: a cut away and back (A B A) is one stretch
+  const leftLook = shots.slice(Math.max(0, Math.min(from, g - 1)), g + 1);
+  const rightLook = shots.slice(g + 1, Math.max(to, g + 2) + 1);
   let colours: number | undefined;
-  for (const a of left.flatMap((s) => s.histograms))
-    for (const b of right.flatMap((s) => s.histograms)) colours = Math.max(colours ?? 0, histogramSimilarity(a, b));
+  for (const a of leftLook.flatMap((s) => s.histograms))
+    for (const b of rightLook.flatMap((s) => s.histograms)) colours = Math.max(colours ?? 0, histogramSimilarity(a, b));
   if (words === undefined) return colours ?? 1;
   if (colours === undefined) return words;
   return o.textWeight * words + (1 - o.textWeight) * colours;
