@@ -1,7 +1,7 @@
 /**
  * Chapters from content: consecutive shots grouped where what is said and shown stays together, split where it
  * changes. Between every two shots the similarity of the two sides is measured — the words of the transcript and
- * the on-screen text in about ten seconds of shots on each side (lexical cohesion, as TextTiling does for a transcript),
+ * the on-screen text in about five seconds of shots on each side (lexical cohesion, as TextTiling does for a transcript),
  * and the closest colour histograms across the gap (a cut back to the same set looks alike) — and chapters break
  * at the gaps whose similarity is a valley (no higher than either neighbour's) below the video's mean, no closer
  * than `minChapterMs`. Pure.
@@ -28,7 +28,7 @@ export interface ChapterOptions {
   textWeight: number;
 }
 
-export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { windowMs: 10_000, minChapterMs: 4_000, textWeight: 0.7 };
+export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { windowMs: 5_000, minChapterMs: 4_000, textWeight: 0.7 };
 
 function bag(ts: string[]): Map<string, number> {
   const m = new Map<string, number>();
