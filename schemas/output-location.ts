@@ -45,9 +45,14 @@ export const customOutputUri = (assetOutput: string, segment: number) =>
  * A pipeline's scratch objects under the asset's output (page JSONs, audio chunks, a video's audio track), removed
  * when the asset finishes, fails or is cancelled. The names are in recorded histories: never change them.
  */
-export const workAreaUri = (assetOutput: string, area: 'document' | 'audio' | 'video-audio-track') =>
+export const workAreaUri = (
+  assetOutput: string,
+  area: 'document' | 'audio' | 'video-audio-track' | 'video-frames',
+) =>
   area === 'document'
     ? joinUri(assetOutput, '.work', 'document')
     : area === 'audio'
       ? joinUri(assetOutput, '_audio_work')
-      : joinUri(assetOutput, '.work', 'audio-track');
+      : area === 'video-frames'
+        ? joinUri(assetOutput, '.work', 'video-frames')
+        : joinUri(assetOutput, '.work', 'audio-track');

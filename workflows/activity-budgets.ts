@@ -37,4 +37,6 @@ export const budgets = {
   audioFinish: (durationMs: number) => budget(5 * MINUTE, 0.1, durationMs),
   /** ffprobe + scene detection over the whole video */
   video: (bytes: number) => budget(5 * MINUTE, MINUTE, bytes / (40 * MB)),
+  /** OCR and moderation of the keyframes: about one per shot and per 10 s of a long shot */
+  videoFrames: (shots: number, durationMs: number) => budget(5 * MINUTE, MINUTE, shots + durationMs / 10_000),
 };

@@ -30,3 +30,6 @@ export const phraseAudioSummaries = (args: { standardOutputUri: string }) =>
 
 export const phraseImageSummary = (args: { standardOutputUri: string }) =>
   leavingExtractive(summaries.phraseImageSummary(args));
+
+export const phraseVideoSummary = (args: { standardOutputUri: string }) =>
+  leavingExtractive(summaries.phraseVideoSummary(args));

@@ -23,7 +23,7 @@ import { activityContext } from '../activity-context.ts';
 import type { ActivityDeps } from '../deps.ts';
 import { IMAGE_IAB_METHOD, imageIabCategories, type ImageFindings, summariseImage } from './describe-image.ts';
 import { openImage } from './image-input.ts';
-import { type ImageText, readImageText } from './read-image-text.ts';
+import { type ImageText, readImageText } from '../../engines/ocr/read-image-text.ts';
 
 export const LOGOS_NOT_ANALYSED =
   'not analysed: no logo reference library or logo provider is configured (none ships offline)';

@@ -13,6 +13,8 @@ import { applyPhrasedSummary, phraseDocumentSummary as phrase } from '../../engi
 import { phraseTranscriptSummary } from '../../engines/language/transcript-summary.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { ImageStandardOutput } from '../../schemas/image-output.ts';
+import { VideoStandardOutput } from '../../schemas/video-output.ts';
+import { clock } from '../video/describe-video.ts';
 import { type ImageFindings, summariseImage } from '../image/describe-image.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import type { DocumentStandardOutput } from '../../schemas/document-output.ts';
@@ -163,6 +165,35 @@ export function createSummaryActivities(deps: ActivityDeps & { provider?: Genera
     return { method: s.engine };
   }
 
-  return { phraseDocumentSummary, phraseAudioSummaries, phraseImageSummary };
+  /**
+   * A video's summary phrased by the model from its chapters (each one's time span and its summary: what was said
+   * and what was on screen), kept only when every number and name it states is in them; else the extractive
+   * outline stays and `video.summary_note` says why.
+   */
+  async function phraseVideoSummary(args: { standardOutputUri: string }): Promise<{ method: string }> {
+    const provider = deps.provider ?? configuredProvider(deps.config.generative);
+    const output = VideoStandardOutput.parse(await storage.readJson(args.standardOutputUri));
+    const v = output.video;
+    if (!provider || !v.summary || v.summary_engine?.startsWith('generative:')) return { method: v.summary_engine ?? '' };
+    const sentences = output.chapters.map(
+      (c) => `Chapter ${c.chapter_index + 1} (${clock(c.start_timestamp_millis)}–${clock(c.end_timestamp_millis)}): ${c.summary ?? ''}`,
+    );
+    const r = await phraseTranscriptSummary(
+      provider,
+      sentences,
+      80,
+      "video, from its chapters' speech and on-screen text",
+      activityContext()?.cancellationSignal,
+    );
+    if (r.kind === 'phrased') {
+      v.summary = r.text;
+      v.summary_engine = r.method;
+      delete v.summary_note;
+    } else v.summary_note = `${r.why}${r.kind === 'failed' ? ': extractive text kept' : ''}`;
+    await storage.writeJson(args.standardOutputUri, VideoStandardOutput.parse(output));
+    return { method: v.summary_engine ?? '' };
+  }
+
+  return { phraseDocumentSummary, phraseAudioSummaries, phraseImageSummary, phraseVideoSummary };
 }
 export type SummaryActivities = ReturnType<typeof createSummaryActivities>;

@@ -1,8 +1,9 @@
 import type { PipelineInput } from '../../schemas/pipeline.ts';
 import { ffprobe } from '../../engines/media/ffmpeg.ts';
 import type { ActivityDeps } from '../deps.ts';
+import { createWorkAreaActivities } from '../work-area.ts';
 import { clientError } from '../../engines/client-error.ts';
-import { runTool, ToolError } from '../../engines/media/run-tool.ts';
+import { ToolError } from '../../engines/media/run-tool.ts';
 import { chaptersFromShots, shotsFromCuts, smpte } from '../../engines/media/shots.ts';
 import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import { standardOutputUri } from '../../schemas/output-location.ts';
@@ -10,7 +11,17 @@ import { parseStandardOutput } from '../../schemas/standard-output.ts';
 import { VideoStandardOutput } from '../../schemas/video-output.ts';
 import { activityContext } from '../activity-context.ts';
 import { reportProgress, resumedProgress } from '../heartbeat.ts';
-import { detectSceneCuts, type SceneProgress } from '../../engines/media/scene-cuts.ts';
+import { detectShotBoundaries, SHOT_METHOD } from '../../engines/media/detect-shots.ts';
+import { planKeyframes } from '../../engines/media/keyframes.ts';
+import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
+import { configuredProvider } from '../../engines/language/configured.ts';
+import { joinUri } from '../../schemas/output-location.ts';
+import { videoFeatures } from '../../schemas/video-features.ts';
+import { FrameReading } from '../../schemas/video-output.ts';
+import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
+import { composeVideoOutput } from './compose-video.ts';
+import { readKeyframe } from './read-video-frames.ts';
+import type { BoundaryState } from '../../engines/media/shot-boundaries.ts';
 
 const rate = (r?: string) => {
   const [n, d] = (r ?? '0/1').split('/').map(Number);
@@ -18,13 +29,15 @@ const rate = (r?: string) => {
 };
 
 /**
- * Video activities: ffprobe metadata and shot detection with ffmpeg's scene-change filter (both run as
- * child processes; shots window by window, resumed after a crash at the next window). Chapters group shots;
- * frame OCR, moderation, logos and summaries are not produced yet and the output says so.
+ * Video activities (task queue quarry-video): ffprobe metadata and shots (engines/media/detect-shots.ts, one
+ * decode, heartbeating its progress and resuming at the last beat); the keyframes read (read-video-frames.ts,
+ * each written to the work area as it is read); the audio track's transcript attached; the output composed
+ * (compose-video.ts: content chapters, frames, summaries, IAB). Logos are not analysed and the output says so.
  */
 export function createVideoActivities(deps: ActivityDeps) {
   const { tools } = deps.config;
   return {
+    ...createWorkAreaActivities(deps),
     async analyzeVideo(
       input: PipelineInput,
     ): Promise<{ uri: string; shots: number; durationMs: number; hasAudio: boolean }> {
@@ -55,14 +68,16 @@ export function createVideoActivities(deps: ActivityDeps) {
             `the video lasts ${Math.round(durationMs / 60000)} min; the limit is ${l.maxMs / 60000} min`,
           );
         const fps = rate(video.avg_frame_rate) || rate((video as { r_frame_rate?: string }).r_frame_rate) || 25;
-        const cuts = await detectSceneCuts(file, {
+        // progress every 5 s of video; a retry resumes at the last report (an older attempt's window report is ignored)
+        const resumed = resumedProgress<BoundaryState>();
+        const cuts = await detectShotBoundaries(file, {
           durationMs,
           fps,
-          resumeFrom: resumedProgress<SceneProgress>(),
+          tuning: { minShotFrames: Math.max(2, Math.round((l.minShotMs / 1000) * fps)) },
+          resumeFrom: typeof resumed?.nextFrame === 'number' ? resumed : undefined,
           onProgress: reportProgress,
           signal,
           ffmpeg: tools.ffmpeg,
-          windowMs: deps.config.video.sceneWindowMs,
         });
         const shots = shotsFromCuts(cuts, durationMs, fps);
         const chapters = chaptersFromShots(shots).map((idx, ci) => {
@@ -99,7 +114,7 @@ export function createVideoActivities(deps: ActivityDeps) {
           chapters,
           statistics: { shot_count: shots.length, chapter_count: chapters.length },
           quarry_capabilities: {
-            shots: 'ffmpeg scene-change detection (threshold 0.3)',
+            shots: SHOT_METHOD,
             chapters: 'consecutive shots grouped to at least 30 s',
             not_generated: [
               'TRANSCRIPT',
@@ -117,6 +132,65 @@ export function createVideoActivities(deps: ActivityDeps) {
         await deps.storage.writeJson(uri, VideoStandardOutput.parse(result));
         return { uri, shots: shots.length, durationMs, hasAudio: info.streams.some((st) => st.codec_type === 'audio') };
       });
+    },
+
+    /**
+     * Reads the keyframes of every shot (frame text, moderation, colour histogram), one at a time, each written
+     * to the work area as soon as it is read: a retry reads only those not yet written.
+     */
+    async readVideoFrames(input: {
+      assetUri: string;
+      videoUri: string;
+      workUri: string;
+      standardOutputConfiguration: StandardOutputConfiguration;
+    }): Promise<{ frames: number }> {
+      const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
+      const f = videoFeatures(input.standardOutputConfiguration);
+      const fps = video.metadata.frame_rate || 25;
+      const plan = planKeyframes(video.shots, fps, deps.config.video.keyframeEveryMs);
+      const signal = activityContext()?.cancellationSignal;
+      const ocr = f.text || f.moderation ? await defaultOcrEngine(deps.config) : undefined;
+      const want = { text: f.text, moderation: f.moderation, boxes: f.boxes };
+      await deps.storage.withLocalFile(input.assetUri, async (file) => {
+        for (const [k, kf] of plan.entries()) {
+          const uri = frameReadingUri(input.workUri, k);
+          if (await deps.storage.exists(uri)) continue;
+          const reading = await readKeyframe(file, kf, fps, want, { config: deps.config, ocr, signal });
+          await deps.storage.writeJson(uri, FrameReading.parse(reading));
+          reportProgress({ framesRead: k + 1, of: plan.length });
+        }
+      });
+      return { frames: plan.length };
+    },
+
+    /**
+     * The video output finished from its frames and transcript: chapters from content (shots grouped by what is
+     * said and shown), each with its frames (de-duplicated across a shot's keyframes), summary and IAB, and the
+     * video summary. The work area of the frames is removed once they are in the output.
+     */
+    async composeVideo(input: {
+      videoUri: string;
+      workUri: string;
+      frames: number;
+      standardOutputConfiguration: StandardOutputConfiguration;
+    }): Promise<{ chapters: number; phraseSummary?: boolean }> {
+      const video = readAs('VIDEO', input.videoUri, await deps.storage.readJson(input.videoUri));
+      const f = videoFeatures(input.standardOutputConfiguration);
+      // with a generative provider configured, the workflow has the model phrase the summary on its queue
+      const phrase = f.videoSummary && configuredProvider(deps.config.generative) !== null;
+      const readings: FrameReading[] = [];
+      for (let k = 0; k < input.frames; k++) {
+        const uri = frameReadingUri(input.workUri, k);
+        if (await deps.storage.exists(uri)) readings.push(FrameReading.parse(await deps.storage.readJson(uri)));
+      }
+      if (!readings.length && !(await deps.storage.exists(input.workUri)) && video.quarry_capabilities.frames) {
+        // a retry after the output was written and the work area removed
+        return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };
+      }
+      composeVideoOutput(video, readings, f, deps.config.video.keyframeEveryMs);
+      await deps.storage.writeJson(input.videoUri, VideoStandardOutput.parse(video));
+      await deps.storage.delete(input.workUri);
+      return { chapters: video.chapters.length, ...(phrase ? { phraseSummary: true } : {}) };
     },
 
     /**
@@ -169,6 +243,8 @@ export function createVideoActivities(deps: ActivityDeps) {
     },
   };
 }
+
+const frameReadingUri = (workUri: string, k: number) => joinUri(workUri, `frame-${String(k).padStart(6, '0')}.json`);
 
 /** A standard output read back from storage, parsed once, of the modality expected there. */
 function readAs<M extends 'AUDIO' | 'VIDEO'>(modality: M, uri: string, json: unknown) {

@@ -92,10 +92,15 @@ export const VideoConfig = section(
       kinds.integer().default(10_240 * 1024 * 1024),
       'largest video file, in bytes (10 GB)',
     ),
-    sceneWindowMs: variable(
-      'QUARRY_VIDEO_SCENE_WINDOW_MS',
-      kinds.integer().default(60_000),
-      'timeline per shot-detection run, in ms: a retried video resumes at the next window',
+    minShotMs: variable(
+      'QUARRY_VIDEO_MIN_SHOT_MS',
+      kinds.integer().default(600),
+      'shortest shot, in ms: a stronger change within this of a cut replaces it, a weaker one is not a cut',
+    ),
+    keyframeEveryMs: variable(
+      'QUARRY_VIDEO_KEYFRAME_EVERY_MS',
+      kinds.integer().default(10_000),
+      'a long shot gets a keyframe (frame text, moderation) every this many ms, besides its middle one',
     ),
   }),
 );

@@ -12,7 +12,7 @@ import {
   ungroundedWords,
 } from '../../activities/image/describe-image.ts';
 import { decodeFailureMessage, imageRefusal, openImage } from '../../activities/image/image-input.ts';
-import { readImageText } from '../../activities/image/read-image-text.ts';
+import { readImageText } from '../../engines/ocr/read-image-text.ts';
 import { GENERATED_IMAGES, renderImage } from '../../bench/images/posters.ts';
 import { closeOcrEngines, defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { addColourText, darkestChannel } from '../../engines/ocr/colour-text-pass.ts';

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detectSceneCuts, type SceneProgress } from '../../engines/media/scene-cuts.ts';
+import { detectShotBoundaries } from '../../engines/media/detect-shots.ts';
+import { type BoundaryState, defaultTuning, ShotBoundaries } from '../../engines/media/shot-boundaries.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'quarry-scenes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +43,7 @@ describe('video timeline', () => {
     expect(chapters.flat()).toEqual(shots.map((s) => s.shot_index));
     expect(chapters[0]).toEqual([0, 1, 2]);
   });
-  it('finds the same scene cuts window by window as in one pass, and a resumed run finds the same again', async () => {
+  it('finds the cuts in one decode, and a run resumed from a progress report finds the same', async () => {
     // 6 s at 25 fps: a test pattern, red from 3 s, another pattern from 5 s
     const file = path.join(dir, 'cuts.mp4');
     execFileSync('ffmpeg', [
@@ -63,16 +64,54 @@ describe('video timeline', () => {
       file,
     ]);
     const o = { durationMs: 6000, fps: 25 };
-    const onePass = await detectSceneCuts(file, { ...o, windowMs: 60_000 });
+    const reports: (BoundaryState & { doneMs: number })[] = [];
+    const onePass = await detectShotBoundaries(file, { ...o, reportEvery: 25, onProgress: (p) => reports.push(p) });
     expect(onePass.map((c) => c.ms)).toEqual([3000, 5000]);
-    // a window ending right at a cut: the cut is found by exactly one window
-    expect(await detectSceneCuts(file, { ...o, windowMs: 3000 })).toEqual(onePass);
-    const reports: SceneProgress[] = [];
-    expect(await detectSceneCuts(file, { ...o, windowMs: 1000, onProgress: (p) => reports.push(p) })).toEqual(onePass);
-    expect(reports.map((r) => r.windows)).toEqual([1, 2, 3, 4, 5, 6]);
-    // a crash after window 4 (the first cut found): the retry carries on at window 5
-    const resumed = await detectSceneCuts(file, { ...o, windowMs: 1000, resumeFrom: reports[3] });
-    expect(reports[3].cuts).toHaveLength(1);
+    expect(onePass.every((c) => c.score > 0.5)).toBe(true);
+    expect(reports.length).toBeGreaterThanOrEqual(4);
+    // a crash after the report at ~3.5 s (the first cut final): the retry decodes from there on
+    const at = reports.find((r) => r.cuts.length === 1)!;
+    expect(at.doneMs).toBeGreaterThan(3000);
+    const resumed = await detectShotBoundaries(file, { ...o, resumeFrom: at });
     expect(resumed).toEqual(onePass);
+  });
+});
+
+describe('shot boundaries (pure)', () => {
+  const tuning = defaultTuning(25);
+  const run = (changes: { pixels: number; colours: number; across?: { pixels: number; colours: number } }[]) => {
+    const b = new ShotBoundaries(tuning);
+    for (const [i, c] of changes.entries()) b.push(i + 1, { ...c, across: c.across ?? c });
+    return b.finish(changes.length).map((x) => x.frame);
+  };
+  type Change = { pixels: number; colours: number; across?: { pixels: number; colours: number } };
+  const still: Change = { pixels: 0.001, colours: 0.01 };
+  it('a moving texture that changes every frame, with keyframe pulses, has no cut', () => {
+    const texture = Array.from({ length: 300 }, (_, i) => ({ pixels: 0.04 + (i % 37 === 0 ? 0.03 : 0), colours: 0.08 }));
+    expect(run(texture)).toEqual([]);
+  });
+  it('a flash that comes back is not a cut; a change that lasts is', () => {
+    const frames: Change[] = Array.from({ length: 100 }, () => ({ ...still }));
+    frames[30] = { pixels: 0.01, colours: 0.8, across: still }; // the flash frame…
+    frames[31] = { pixels: 0.01, colours: 0.8, across: still }; // …and back
+    frames[70] = { pixels: 0.3, colours: 0.9 };
+    frames[71] = { ...still, across: { pixels: 0.3, colours: 0.9 } };
+    frames[72] = { ...still, across: { pixels: 0.3, colours: 0.9 } };
+    expect(run(frames)).toEqual([71]);
+  });
+  it('two strong changes within the minimum shot length are one cut, at the stronger', () => {
+    const frames: Change[] = Array.from({ length: 100 }, () => ({ ...still }));
+    frames[40] = { pixels: 0.2, colours: 0.6 };
+    frames[42] = { pixels: 0.3, colours: 0.9 };
+    for (const i of [41, 43, 44]) frames[i] = { ...still, across: { pixels: 0.3, colours: 0.9 } };
+    expect(run(frames)).toEqual([43]);
+  });
+  it('a hard cut between two busy scenes stands out through its colours', () => {
+    const frames: Change[] = Array.from({ length: 120 }, () => ({ pixels: 0.12, colours: 0.1 }));
+    const cut = { pixels: 0.14, colours: 0.85 };
+    frames[60] = cut;
+    frames[61] = { pixels: 0.12, colours: 0.1, across: cut };
+    frames[62] = { pixels: 0.12, colours: 0.1, across: cut };
+    expect(run(frames)).toEqual([61]);
   });
 });

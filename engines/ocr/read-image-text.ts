@@ -7,12 +7,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { wordsToLines } from '../../engines/layout/lines.ts';
-import { readingOrder } from '../../engines/layout/reading-order.ts';
-import { addColourText } from '../../engines/ocr/colour-text-pass.ts';
-import type { OcrEngine } from '../../engines/ocr/engine.ts';
-import { preprocessForOcr } from '../../engines/ocr/preprocess.ts';
-import { imagePageToGray, pgmBytes } from '../../engines/ocr/raster.ts';
+import { wordsToLines } from '../layout/lines.ts';
+import { readingOrder } from '../layout/reading-order.ts';
+import { addColourText } from './colour-text-pass.ts';
+import type { OcrEngine } from './engine.ts';
+import { preprocessForOcr } from './preprocess.ts';
+import { imagePageToGray, pgmBytes } from './raster.ts';
 import { boundingBoxOf as bbox, polygonOf as polygon } from '../../schemas/box.ts';
 import type { ImageTextLine, ImageTextWord } from '../../schemas/image-output.ts';
 
