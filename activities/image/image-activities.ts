@@ -13,7 +13,7 @@ import { configuredProvider } from '../../engines/language/configured.ts';
 import { defaultOcrEngine } from '../../engines/ocr/choose-engine.ts';
 import { type ColourShare, dominantColours } from '../../engines/vision/colours.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
-import { judgeModeration, reportedModeration } from '../../engines/vision/moderation-signals.ts';
+import { judgeModeration, reportedModeration, signalsFrom } from '../../engines/vision/moderation-signals.ts';
 import { detectObjects, type ObjectDetection } from '../../engines/vision/objects.ts';
 import { ImageStandardOutput } from '../../schemas/image-output.ts';
 import { defaultStandardOutputConfiguration } from '../../schemas/output-configuration.ts';
@@ -79,13 +79,7 @@ export function createImageActivities(deps: ActivityDeps) {
       let moderationCount = 0;
       if (nsfw) {
         const n = await nsfw;
-        const judgements = judgeModeration({
-          nsfw: n.scores && n.engine ? { scores: n.scores, engine: n.engine } : undefined,
-          nsfwError: n.scores ? undefined : n.note,
-          objects: found?.engine ? { objects: found.objects, engine: found.engine } : undefined,
-          objectsError: found?.error,
-          text: text ? { text: text.lines.map((l) => l.text).join('\n'), engine: text.engine } : undefined,
-        });
+        const judgements = judgeModeration(signalsFrom(n, found, text));
         image.content_moderation = reportedModeration(judgements, threshold);
         image.moderation_categories = judgements;
         moderationCount = image.content_moderation.length;

@@ -16,7 +16,7 @@ import type { OcrEngine } from '../../engines/ocr/engine.ts';
 import { readImageText } from '../../engines/ocr/read-image-text.ts';
 import { colourShares } from '../../engines/vision/colours.ts';
 import { moderateImage } from '../../engines/vision/moderation.ts';
-import { judgeModeration, reportedModeration } from '../../engines/vision/moderation-signals.ts';
+import { judgeModeration, reportedModeration, signalsFrom } from '../../engines/vision/moderation-signals.ts';
 import { detectObjects } from '../../engines/vision/objects.ts';
 import type { QuarryConfig } from '../../schemas/config.ts';
 import type { FrameReading, VideoFrame } from '../../schemas/video-output.ts';
@@ -79,13 +79,7 @@ export async function readKeyframe(
     const found = await objects;
     if (nsfw) {
       const n = await nsfw;
-      const judgements = judgeModeration({
-        nsfw: n.scores && n.engine ? { scores: n.scores, engine: n.engine } : undefined,
-        nsfwError: n.scores ? undefined : n.note,
-        objects: found?.engine ? { objects: found.objects, engine: found.engine } : undefined,
-        objectsError: found?.error,
-        text: text ? { text: text.lines.map((l) => l.text).join('\n'), engine: text.engine } : undefined,
-      });
+      const judgements = judgeModeration(signalsFrom(n, found, text));
       frame.content_moderation = reportedModeration(judgements, threshold);
       frame.moderation_categories = judgements;
     }

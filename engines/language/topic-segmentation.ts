@@ -4,6 +4,7 @@
  * boundaries go where the similarity valley is deep (depth > mean − sd/2), at least `minTopicMs` apart.
  */
 import { terms } from './extractive-summary.ts';
+import { cosine, termCounts } from './term-vectors.ts';
 
 export const TOPIC_METHOD = 'texttiling-lexical-cohesion';
 
@@ -19,24 +20,6 @@ export interface TopicSpan {
   last: number;
   startMs: number;
   endMs: number;
-}
-
-function vec(ts: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const t of ts) m.set(t, (m.get(t) ?? 0) + 1);
-  return m;
-}
-
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [t, x] of a) {
-    na += x * x;
-    dot += x * (b.get(t) ?? 0);
-  }
-  for (const y of b.values()) nb += y * y;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
 export function segmentTopics(
@@ -56,7 +39,7 @@ export function segmentTopics(
   const windowAt = (from: number, dir: 1 | -1) => {
     const out: string[] = [];
     for (let i = from; i >= 0 && i < segs.length && out.length < o.windowWords; i += dir) out.push(...segTerms[i]);
-    return vec(out);
+    return termCounts(out);
   };
   // gap g sits between segment g-1 and g
   const sim: number[] = [];

@@ -7,6 +7,7 @@
  * than `minChapterMs`. Pure.
  */
 import { terms } from '../language/extractive-summary.ts';
+import { cosine, termCounts } from '../language/term-vectors.ts';
 
 export const CHAPTER_METHOD =
   'content chapters: shots grouped by transcript and on-screen text cohesion and keyframe colour similarity';
@@ -30,24 +31,6 @@ export interface ChapterOptions {
 
 export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { windowMs: 5_000, minChapterMs: 4_000, textWeight: 0.7 };
 
-function bag(ts: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const t of ts) m.set(t, (m.get(t) ?? 0) + 1);
-  return m;
-}
-
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [t, x] of a) {
-    na += x * x;
-    dot += x * (b.get(t) ?? 0);
-  }
-  for (const y of b.values()) nb += y * y;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
-
 /** 1 − half the L1 distance: 1 for the same colours, 0 for none in common. */
 export function histogramSimilarity(a: number[], b: number[]): number {
   let d = 0;
@@ -63,8 +46,8 @@ export function gapSimilarity(shots: ChapterShot[], g: number, o: ChapterOptions
   while (to < shots.length - 1 && shots[to + 1].endMs - shots[g + 1].startMs <= o.windowMs) to++;
   const left = shots.slice(from, g + 1);
   const right = shots.slice(g + 1, to + 1);
-  const lw = bag(left.flatMap((s) => terms(s.text)));
-  const rw = bag(right.flatMap((s) => terms(s.text)));
+  const lw = termCounts(left.flatMap((s) => terms(s.text)));
+  const rw = termCounts(right.flatMap((s) => terms(s.text)));
   const words = lw.size && rw.size ? cosine(lw, rw) : undefined;
   // colours over at least two shots each side: a cut away and back (A B A) is one stretch
   const leftLook = shots.slice(Math.max(0, Math.min(from, g - 1)), g + 1);

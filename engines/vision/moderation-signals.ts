@@ -11,7 +11,8 @@ import {
   type ModerationLabel,
   type NsfwScores,
 } from './moderation.ts';
-import type { DetectedObject } from './objects.ts';
+import type { ImageModerationResult } from './moderation.ts';
+import type { DetectedObject, ObjectDetection } from './objects.ts';
 
 /** One category's verdict (the Quarry extra `image.moderation_categories`). */
 export interface CategoryJudgement {
@@ -73,6 +74,21 @@ export interface ModerationSignals {
   objectsError?: string;
   /** the text read in the image; absent when OCR did not run */
   text?: { text: string; engine: string };
+}
+
+/** The signals from what the engines returned: nsfwjs's result, the objects found, the text lines read. */
+export function signalsFrom(
+  nsfw: ImageModerationResult,
+  found: ObjectDetection | undefined,
+  text: { lines: readonly { text: string }[]; engine: string } | undefined,
+): ModerationSignals {
+  return {
+    nsfw: nsfw.scores && nsfw.engine ? { scores: nsfw.scores, engine: nsfw.engine } : undefined,
+    nsfwError: nsfw.scores ? undefined : nsfw.note,
+    objects: found?.engine ? { objects: found.objects, engine: found.engine } : undefined,
+    objectsError: found?.error,
+    text: text ? { text: text.lines.map((l) => l.text).join('\n'), engine: text.engine } : undefined,
+  };
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
