@@ -124,7 +124,7 @@ export default async function latency(): Promise<string> {
       const before = (await fs.readFile(tracesFile, 'utf8').catch(() => '')).length;
       const walls: number[] = [];
       for (let i = 0; i < n; i++) walls.push(await runOne(file));
-      await new Promise((r) => setTimeout(r, 300)); // the last workflow spans arrive through a sink
+      await new Promise((r) => setTimeout(r, 1_000)); // the last spans: through a sink, then a batch every 0.5 s
       const spans = (await fs.readFile(tracesFile, 'utf8'))
         .slice(before)
         .split('\n')

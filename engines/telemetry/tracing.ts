@@ -14,7 +14,6 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ConsoleSpanExporter,
-  SimpleSpanProcessor,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { FileSpanExporter } from './file-span-exporter.ts';
@@ -42,14 +41,15 @@ export function startTracing(config: TracingConfig, service = 'quarry'): Tracing
   const o = config.observability;
   if (o.traces === 'off') return undefined;
   if (current) return current;
-  const processor =
+  // batched: a span's end only queues it; the exporter writes a batch at a time, every half second at most
+  const processor = new BatchSpanProcessor(
     o.traces === 'otlp'
-      ? new BatchSpanProcessor(new OTLPTraceExporter({ url: o.tracesEndpoint }))
-      : new SimpleSpanProcessor(
-          o.traces === 'file'
-            ? new FileSpanExporter(o.tracesFile ?? path.join(config.home, 'traces.jsonl'))
-            : new ConsoleSpanExporter(),
-        );
+      ? new OTLPTraceExporter({ url: o.tracesEndpoint })
+      : o.traces === 'file'
+        ? new FileSpanExporter(o.tracesFile ?? path.join(config.home, 'traces.jsonl'))
+        : new ConsoleSpanExporter(),
+    { scheduledDelayMillis: 500 },
+  );
   const resource = new Resource({ 'service.name': service });
   const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
   provider.register({ contextManager: new AsyncLocalStorageContextManager().enable() });
