@@ -17,6 +17,26 @@ export function temporalBinary(p: string): string {
 }
 
 /**
+ * The dev server's settings for a small job's latency (bench latency, docs/observability.md):
+ * - its one history shard reads new transfer tasks (activity and workflow tasks, signals, child starts) at most
+ *   20 times a second by default, so every hop between two workflows or from a workflow to a task queue waited
+ *   up to 50 ms for the next read: 1.50 → 0.85 s for a 1-page PDF;
+ * - SQLite in WAL mode with `synchronous=NORMAL`: a commit is one append to the log, synced at checkpoints.
+ *   It survives a killed process (the log is in the OS's cache and is replayed); a power cut can lose the last
+ *   moments of state, as any dev server may. 0.85 → 0.62 s.
+ */
+export function devServerTuning(): string[] {
+  const dynamicConfig = {
+    'history.transferProcessorMaxPollRPS': 1000,
+    'history.transferProcessorMaxPollHostRPS': 1000,
+  };
+  return [
+    ...['journal_mode=wal', 'synchronous=normal'].flatMap((p) => ['--sqlite-pragma', p]),
+    ...Object.entries(dynamicConfig).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
+  ];
+}
+
+/**
  * The Temporal dev server as a child process: SQLite under `.quarry/` (jobs survive a restart), Quarry's
  * search attributes, the Web UI (pointed at Quarry's codec server so it can show decrypted payloads).
  */
@@ -44,6 +64,7 @@ export async function startDevServer(opts: {
     ...quarrySearchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.uiPort && opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
+    ...devServerTuning(),
   ];
   const child: ChildProcess = spawn(temporalBinary(opts.binary), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

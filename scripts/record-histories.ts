@@ -48,7 +48,12 @@ const stack = await createStack({
     ? activitiesByQueue
     : (deps) => {
         const queues = noopPipelineActivities()(deps);
-        return { ...queues, [TaskQueue.document]: { ...queues[TaskQueue.document], ...shapingStub } };
+        // custom output runs on the generative queue (patch custom-output-on-generative-queue)
+        return {
+          ...queues,
+          [TaskQueue.document]: { ...queues[TaskQueue.document], ...shapingStub },
+          [TaskQueue.generative]: { ...queues[TaskQueue.generative], ...shapingStub },
+        };
       },
   api: true,
   dataConverter: replayDataConverter(),

@@ -26,7 +26,7 @@ import type {
 import { HEARTBEAT_TIMEOUT } from './activity-budgets.ts';
 import { classifyFailure } from './failure-info.ts';
 import { releaseSlotSignal, slotGrantedSignal } from './modality-slots.ts';
-import { pipelineWorkflowType } from './pipelines.ts';
+import { pipelineFunction, pipelineWorkflowType } from './pipelines.ts';
 import { assetStartedSignal } from './signals.ts';
 
 const job = proxyActivities<JobActivities>({
@@ -115,11 +115,14 @@ export async function assetWorkflow(input: AssetInput): Promise<AssetOutcome> {
       projectStage: j.projectStage,
       sync: j.sync,
     };
-    const result = await executeChild<(i: PipelineInput) => Promise<PipelineResult>>(pipelineWorkflowType[modality], {
-      args: [pipelineInput],
-      workflowId: `${workflowInfo().workflowId}/${modality.toLowerCase()}`,
-      taskQueue: TaskQueue.orchestration,
-    });
+    // runs started before this patch ran the pipeline as a child workflow (`<asset id>/<modality>`)
+    const result = patched('pipeline-in-asset-workflow')
+      ? await pipelineFunction(modality)(pipelineInput)
+      : await executeChild<(i: PipelineInput) => Promise<PipelineResult>>(pipelineWorkflowType[modality], {
+          args: [pipelineInput],
+          workflowId: `${workflowInfo().workflowId}/${modality.toLowerCase()}`,
+          taskQueue: TaskQueue.orchestration,
+        });
     let segments: SegmentResult[] = result.segments;
     if (j.blueprints.length > 0 || j.projectArn) {
       phase = 'shaping';

@@ -5,6 +5,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { TaskQueue } from '../../schemas/modality.ts';
 import type { PipelineInput, PipelineResult } from '../../schemas/pipeline.ts';
+import { registerPipelines } from '../../workflows/pipelines.ts';
 import type { NoopActivities } from './noop-activities.ts';
 
 export { assetWorkflow } from '../../workflows/asset.ts';
@@ -26,3 +27,4 @@ export const documentPipeline = noopPipeline;
 export const imagePipeline = noopPipeline;
 export const audioPipeline = noopPipeline;
 export const videoPipeline = noopPipeline;
+registerPipelines({ DOCUMENT: noopPipeline, IMAGE: noopPipeline, AUDIO: noopPipeline, VIDEO: noopPipeline });

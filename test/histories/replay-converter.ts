@@ -17,6 +17,10 @@ export const recordedHistories = {
   'assetWorkflow-blueprints':
     'a pdf against a project (catalog blueprint, splitter): the shaping step (applyBlueprints) after the pipeline; recorded before jobs carried customOutput',
   modalitySlots: 'the DOCUMENT slot keeper: acquire/release signals and grants for the batch (still running: replayed up to where it was)',
+  'jobWorkflow@pipeline-in-asset-workflow': 'the same batch after patch pipeline-in-asset-workflow',
+  'assetWorkflow@pipeline-in-asset-workflow': 'one pdf asset whose no-op document pipeline runs in its own history (no child)',
+  'assetWorkflow-failed@pipeline-in-asset-workflow': 'the corrupt pdf asset, its pipeline failing in its own history',
+  'assetWorkflow-blueprints@pipeline-in-asset-workflow': 'a pdf against a project: the pipeline in its own history, then shaping on quarry-generative',
 } as const;
 
 /**
