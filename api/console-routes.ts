@@ -16,6 +16,7 @@ import { sendJobObject, sendPageImage } from './console-job-files.ts';
 import { receiveUpload } from './console-inbox.ts';
 import { sendConsoleFile, sendKeyForm } from './console-static.ts';
 import { sendJson, sendRestJsonError } from './rest-json.ts';
+import { requestUrl } from './request-url.ts';
 
 export interface ConsoleContext {
   config: QuarryConfig;
@@ -28,7 +29,7 @@ export interface ConsoleContext {
 export const isConsolePath = (pathname: string) => pathname === '/console' || pathname.startsWith('/console/');
 
 export async function handleConsole(req: IncomingMessage, res: ServerResponse, ctx: ConsoleContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://quarry');
+  const url = requestUrl(req);
   const method = req.method ?? 'GET';
   if (url.pathname === '/console') return redirect(res, '/console/');
   const api = url.pathname.startsWith('/console/api/');

@@ -34,6 +34,7 @@ import {
 import { BdaError } from '../schemas/errors.ts';
 import { matchRoute, type Route } from './route-table.ts';
 import { parseRequest, readJsonObject, sendJson, sendRestJsonError } from './rest-json.ts';
+import { requestUrl } from './request-url.ts';
 
 interface Operation {
   status: number;
@@ -76,7 +77,7 @@ export async function handleControlPlane(
   res: ServerResponse,
   ctx: { config: QuarryConfig; tenant: string; body: Buffer },
 ): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   if (!OWN_PATHS.has(url.pathname.split('/').filter(Boolean)[0] ?? '')) return false;
   const method = (req.method ?? 'GET').toUpperCase();
   try {

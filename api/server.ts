@@ -16,6 +16,7 @@ import { readOutput } from './read-output.ts';
 import { TenantRateLimiter } from './rate-limit.ts';
 import { getDataAutomationStatus, invokeDataAutomationAsync, type RuntimeContext } from './runtime.ts';
 import { invokeDataAutomation } from './sync.ts';
+import { requestUrl } from './request-url.ts';
 
 const TARGET_PREFIX = 'AmazonBedrockKeystoneRuntimeService.';
 const MAX_BODY = 72 * 1024 * 1024; // a 50 MB sync document, base64-encoded, plus the envelope
@@ -91,11 +92,11 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
   const server = http.createServer(async (req, res) => {
     try {
       // the web console authenticates its own way (a key form and cookie for pages, the same keys throughout)
-      if (isConsolePath(new URL(req.url ?? '/', 'http://quarry').pathname)) return await handleConsole(req, res, { ...opts, tenants });
+      if (isConsolePath(requestUrl(req).pathname)) return await handleConsole(req, res, { ...opts, tenants });
       // the whole body first: a SigV4 signature covers it
       const body = await readBody(req);
       const tenant = await authenticate(req, body, tenants, opts.config);
-      const url = new URL(req.url ?? '/', 'http://quarry');
+      const url = requestUrl(req);
       const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/outputs' || url.pathname === '/health' || url.pathname === '/metrics';
       if (url.pathname === '/metrics' && req.method === 'GET' && opts.config.observability.metrics) {
         const text = await metricsText(opts.client, opts.config);

@@ -15,7 +15,23 @@ export const BLUEPRINT_LIMITS = {
   listLeafFields: 30,
   nameChars: 60,
   instructionChars: { DOCUMENT: 600, IMAGE: 500, AUDIO: 500, VIDEO: 500 },
+  /** objects and arrays inside one another; a field group or table nests three or four */
+  nesting: 64,
 } as const;
+
+/** How deeply objects and arrays nest in a JSON value, counted without recursion; stops counting past `limit`. */
+function nestingOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 export type BlueprintModality = 'DOCUMENT' | 'IMAGE' | 'AUDIO' | 'VIDEO';
 export type PrimitiveType = 'string' | 'number' | 'integer' | 'boolean';
@@ -165,7 +181,12 @@ export function parseBlueprint(schema: string | Record<string, unknown>, opts: P
     } catch (e) {
       throw new BlueprintSchemaError('', `schema is not valid JSON (${(e as Error).message})`);
     }
-  } else {
+  }
+  // before anything that recurses (JSON.stringify, zod, the field walk): a hostile depth is a reason, not a crash
+  if (nestingOf(raw, BLUEPRINT_LIMITS.nesting) > BLUEPRINT_LIMITS.nesting) {
+    throw new BlueprintSchemaError('', `schema nests objects and arrays more than ${BLUEPRINT_LIMITS.nesting} levels deep`);
+  }
+  if (typeof schema !== 'string') {
     const length = JSON.stringify(schema).length;
     if (length > BLUEPRINT_LIMITS.schemaChars) {
       throw new BlueprintSchemaError(
