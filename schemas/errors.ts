@@ -1,6 +1,6 @@
 /**
  * Errors with a BDA error type. The API turns them into BDA's wire errors (status + __type + message);
- * activities turn them into non-retryable ApplicationFailures of the same type.
+ * activities turn them into typed ApplicationFailures (activities/bda-error-failures.ts: bad input non-retryable).
  */
 export const errorHttpStatus = {
   ValidationException: 400,

@@ -15,6 +15,7 @@ import {
 import { createRequire } from 'node:module';
 import { timeActivities } from '../activities/activity-metrics.ts';
 import { keepBeating } from '../activities/heartbeat.ts';
+import { bdaErrorsAsFailures } from '../activities/bda-error-failures.ts';
 import type { Tracing } from '../engines/telemetry/tracing.ts';
 import type { QuarryConfig } from '../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../schemas/modality.ts';
@@ -97,7 +98,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<RunningWo
         // every activity beats while it runs: a dead worker's activities are retried one heartbeat timeout later;
         // every attempt is timed (quarry_activity_seconds) and, with tracing on, a span
         interceptors: {
-          activity: [keepBeating, timeActivities, ...(tracing ? [activitySpans] : [])],
+          activity: [keepBeating, timeActivities, bdaErrorsAsFailures, ...(tracing ? [activitySpans] : [])],
           ...(orchestration && tracing ? { workflowModules: [tracingWorkflowInterceptors] } : {}),
         },
         ...(orchestration && tracing

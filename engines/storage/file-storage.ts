@@ -67,6 +67,8 @@ export class FileStorage implements Storage {
       try {
         real = await fs.realpath(existing);
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+          throw validationError(`'${short(uri)}' goes through a loop of symbolic links`);
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
         // a dangling symlink also reports ENOENT: writing through it would create its target, wherever that is
         const link = await fs.lstat(existing).catch(() => null);
@@ -93,6 +95,8 @@ export class FileStorage implements Storage {
       throw e;
     });
     if (s.isDirectory()) throw validationError(`'${short(uri)}' is a directory, not a file`);
+    // a named pipe or a device never ends (or blocks forever on open): only regular files are inputs
+    if (!s.isFile()) throw validationError(`'${short(uri)}' is not a regular file (a named pipe, socket or device)`);
     return { path: p, size: s.size };
   }
 
@@ -213,6 +217,7 @@ export class FileStorage implements Storage {
       yield { uri: prefix, bytes: s.size };
       return;
     }
+    if (!s.isDirectory()) throw validationError(`'${short(prefix)}' is not a regular file (a named pipe, socket or device)`);
     yield* this.walk(p, lexical);
   }
 
