@@ -49,13 +49,22 @@ export function createOpenAiServer(provider: GenerativeProvider, modelName: stri
           : body.response_format?.type === 'json_object'
             ? { type: 'object' }
             : undefined;
-      const out = await provider.generate({
-        ...(system ? { system } : {}),
-        prompt,
-        jsonSchema: schema,
-        maxTokens: body.max_tokens,
-        temperature: body.temperature,
+      // a client that gave up (its timeout) stops the generation: the model is free for its retry at once
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
       });
+      const out = await provider.generate(
+        {
+          ...(system ? { system } : {}),
+          prompt,
+          jsonSchema: schema,
+          maxTokens: body.max_tokens,
+          temperature: body.temperature,
+        },
+        gone.signal,
+      );
+      if (gone.signal.aborted) return;
       send(200, {
         id: `chatcmpl-${Date.now()}`,
         object: 'chat.completion',

@@ -20,6 +20,12 @@ import { layoutFromText } from '../fixtures/blueprints/text-layout.ts';
 const MODEL = path.resolve('.models/llm/SmolLM2-135M-Instruct.Q4_1.gguf');
 const have = existsSync(MODEL) && existsSync('node_modules/node-llama-cpp');
 
+/**
+ * One attempt that may take nearly the whole test's time (a tiny model is still slow on a busy 2-core machine),
+ * never retries that outlast the test: with the provider's default 2 retries, 3 × 120 s did not fit in 180 s.
+ */
+const BUDGET = { timeoutMs: 170_000, retries: 0 };
+
 let child: ChildProcess | undefined;
 let baseUrl = '';
 
@@ -62,7 +68,7 @@ afterAll(async () => {
 // outside CI (a clone without ../shared or the PyPI model) these skip; in CI a missing input fails the test
 describe('OpenAI-compatible provider against a real local model server', () => {
   it('returns JSON that follows the requested schema', async () => {
-    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', ...BUDGET });
     const res = await provider.generate({
       prompt: 'Invoice from ACME Ltd. Total due: 38.50 EUR. Give the vendor and the total.',
       jsonSchema: {
@@ -93,7 +99,7 @@ describe('OpenAI-compatible provider against a real local model server', () => {
     ]);
     const layout = extractFields(bp, doc);
     expect([...allValues(layout)].filter((v) => v.value !== null).map((v) => v.name)).toContain('OrderNumber');
-    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', ...BUDGET });
     const read = await readWithModel(bp, layout, doc, provider);
     // the model read the fields (over HTTP); whatever it answered, explicit values are grounded or refused with a reason
     expect(read.engine).toBe(provider.name);
@@ -106,7 +112,7 @@ describe('OpenAI-compatible provider against a real local model server', () => {
   }, 180_000);
 
   it('writes a blueprint from a sentence with the model, always a valid blueprint that keeps the named fields', async () => {
-    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', timeoutMs: 120_000 });
+    const provider = new OpenAiCompatibleProvider({ baseUrl, model: 'smollm2', ...BUDGET });
     const draft = await blueprintFromTextWithProvider(
       'a blueprint for invoices with tax, dueDate and ReceiptDate',
       provider,
