@@ -37,9 +37,9 @@ export async function probePdf(path: string, limits: DocumentLimits): Promise<Do
       );
     throw clientError('InvalidInput', `the PDF is corrupt or not a PDF: ${msg.trim().split('\n')[0].slice(0, 200)}`);
   }
+  // pdfinfo opened it without a password: an owner password only restricts printing and copying, which do not
+  // stop reading it (a PDF that needs a user password fails above)
   const info = parsePdfInfo(out);
-  if (info.encrypted)
-    throw clientError('InvalidInput', 'the PDF is encrypted: remove the password and submit it again');
   if (!info.pages) throw clientError('InvalidInput', 'the PDF has no pages');
   if (info.pages > limits.maxPages)
     throw clientError(
