@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors } from '@temporalio/worker';
+import { clientError } from '../engines/client-error.ts';
 import { BdaError, type BdaErrorType } from '../schemas/errors.ts';
 import type { ClientErrorType } from '../schemas/job-status.ts';
 
@@ -19,9 +20,7 @@ const asClientError: Partial<Record<BdaErrorType, ClientErrorType>> = {
 
 export function failureOf(err: BdaError): ApplicationFailure {
   const client = asClientError[err.type];
-  return client
-    ? ApplicationFailure.nonRetryable(err.message, client)
-    : ApplicationFailure.retryable(err.message, err.type);
+  return client ? clientError(client, err.message) : ApplicationFailure.retryable(err.message, err.type);
 }
 
 export function bdaErrorsAsFailures(): ActivityInterceptors {

@@ -11,9 +11,6 @@ export function classifyFailure(err: unknown): { status: 'ClientError' | 'Servic
   if (e instanceof ApplicationFailure && e.type && clientErrorTypes.includes(e.type)) {
     return { status: 'ClientError', errorType: e.type, errorMessage: e.message };
   }
-  if (e instanceof ApplicationFailure && e.type === 'ValidationException') {
-    return { status: 'ClientError', errorType: 'InvalidInput', errorMessage: e.message };
-  }
   const message = e instanceof TemporalFailure || e instanceof Error ? e.message : String(e);
   return { status: 'ServiceError', errorType: e instanceof ApplicationFailure && e.type ? e.type : 'InternalError', errorMessage: message };
 }
