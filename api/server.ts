@@ -92,11 +92,11 @@ export async function startApi(opts: ApiOptions, listen: { host: string; port: n
   const server = http.createServer(async (req, res) => {
     try {
       // the web console authenticates its own way (a key form and cookie for pages, the same keys throughout)
-      if (isConsolePath(requestUrl(req).pathname)) return await handleConsole(req, res, { ...opts, tenants });
+      const url = requestUrl(req);
+      if (isConsolePath(url.pathname)) return await handleConsole(req, res, { ...opts, tenants });
       // the whole body first: a SigV4 signature covers it
       const body = await readBody(req);
       const tenant = await authenticate(req, body, tenants, opts.config);
-      const url = requestUrl(req);
       const ownRoute = (req.method === 'POST' && url.pathname === '/') || url.pathname === '/jobs' || url.pathname.startsWith('/jobs/') || url.pathname === '/outputs' || url.pathname === '/health' || url.pathname === '/metrics';
       if (url.pathname === '/metrics' && req.method === 'GET' && opts.config.observability.metrics) {
         const text = await metricsText(opts.client, opts.config);

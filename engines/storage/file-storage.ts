@@ -95,8 +95,7 @@ export class FileStorage implements Storage {
       throw e;
     });
     if (s.isDirectory()) throw validationError(`'${short(uri)}' is a directory, not a file`);
-    // a named pipe or a device never ends (or blocks forever on open): only regular files are inputs
-    if (!s.isFile()) throw validationError(`'${short(uri)}' is not a regular file (a named pipe, socket or device)`);
+    if (!s.isFile()) throw notRegularFile(uri);
     return { path: p, size: s.size };
   }
 
@@ -217,7 +216,7 @@ export class FileStorage implements Storage {
       yield { uri: prefix, bytes: s.size };
       return;
     }
-    if (!s.isDirectory()) throw validationError(`'${short(prefix)}' is not a regular file (a named pipe, socket or device)`);
+    if (!s.isDirectory()) throw notRegularFile(prefix);
     yield* this.walk(p, lexical);
   }
 
@@ -296,4 +295,6 @@ function alive(pid: number): boolean {
 }
 
 const short = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+/** a named pipe or a device never ends (or blocks forever on open): only regular files are inputs */
+const notRegularFile = (uri: string) => validationError(`'${short(uri)}' is not a regular file (a named pipe, socket or device)`);
 const notFound = (uri: string) => validationError(`input object not found: '${short(uri)}'`);
