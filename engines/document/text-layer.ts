@@ -12,13 +12,17 @@ export interface TextLayerPage {
 }
 
 const unescapeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, '&');
+  !s.includes('&')
+    ? s
+    : s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+        .replace(/&amp;/g, '&');
+
+const clamp = (v: number) => Math.min(1, Math.max(0, v));
 
 /** Pure: the pages in pdftotext -bbox output. */
 export function parseBboxXhtml(xhtml: string): TextLayerPage[] {
@@ -33,7 +37,6 @@ export function parseBboxXhtml(xhtml: string): TextLayerPage[] {
     } else if (cur) {
       const text = unescapeXml(m[7]).trim();
       if (!text) continue;
-      const clamp = (v: number) => Math.min(1, Math.max(0, v));
       cur.words.push({
         text,
         confidence: 1,
@@ -61,4 +64,10 @@ export async function readTextLayer(
     timeoutMs: 120_000,
   });
   return parseBboxXhtml(stdout.toString('utf8'));
+}
+
+/** The plain text layer of every page (one `pdftotext` pass; pages end with a form feed). */
+export async function readPlainText(pdfPath: string, signal?: AbortSignal): Promise<string> {
+  const { stdout } = await runTool('pdftotext', ['-q', pdfPath, '-'], { signal, timeoutMs: 120_000 });
+  return stdout.toString('utf8');
 }
