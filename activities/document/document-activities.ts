@@ -18,10 +18,11 @@ import {
   extractImagePage,
   extractPdfPage,
   type PageSourceContext,
-  rasterizeGroupForAnalysis,
 } from '../../engines/document/extract-page.ts';
+import { renderForAnalysis } from '../../engines/document/analysis-raster.ts';
 import { probeImage, probePdf } from '../../engines/document/probe.ts';
-import { readTextLayer } from '../../engines/document/text-layer.ts';
+import { looksLikeTextPage, planPageGroups, wordsPerPage } from '../../engines/document/page-groups.ts';
+import { readPlainText, readTextLayer } from '../../engines/document/text-layer.ts';
 import { configuredProvider } from '../../engines/language/configured.ts';
 import type { GenerativeProvider } from '../../engines/language/provider.ts';
 import { layoutPage, type PageLayout } from '../../engines/layout/page-layout.ts';
@@ -42,6 +43,16 @@ import type { ActivityDeps } from '../deps.ts';
 import { reportProgress, resumedProgress } from '../heartbeat.ts';
 import { createWorkAreaActivities } from '../work-area.ts';
 import { documentOptions } from './output-options.ts';
+import {
+  chainOfRuns,
+  firstMissingPage,
+  pagesOfRun,
+  RUN_EVERY_MS,
+  runFileName,
+  runOfFileName,
+  type StoredPage,
+  type StoredRun,
+} from './page-runs.ts';
 import { appliesToStandardOutput, redactStandardOutput } from './redact-standard-output.ts';
 import { writeDocumentResult } from './write-standard-output.ts';
 
@@ -72,7 +83,6 @@ interface GroupProgress {
 }
 
 const IMAGE_TYPES = new Set(['PNG', 'JPEG', 'TIFF']);
-const pad = (n: number) => String(n).padStart(5, '0');
 export function createDocumentActivities(deps: ActivityDeps & { provider?: GenerativeProvider }) {
   const { storage, config } = deps;
   const workArea = createWorkAreaActivities(deps);
@@ -114,9 +124,12 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
         `the document pipeline does not read ${fileType} files (PDF, PNG, JPEG, TIFF, DOCX)`,
       );
     }
-    const groups: [number, number][] = [];
-    for (let f = 0; f < pageCount; f += limits.pageGroupSize)
-      groups.push([f, Math.min(pageCount, f + limits.pageGroupSize) - 1]);
+    // which pages will probably be read from their text layer: those go in long groups (engines/document/page-groups.ts)
+    const textPages =
+      kind === 'PDF'
+        ? await storage.withLocalFile(sourceUri, (p) => textLayerPages(p, pageCount))
+        : Array<boolean>(pageCount).fill(false);
+    const groups = planPageGroups(textPages, { ocr: limits.pageGroupSize, text: limits.textPageGroupSize });
     return { sourceUri, kind, fileType, pageCount, workUri, groups, groupsInFlight: limits.maxGroupsInFlight };
   }
 
@@ -134,6 +147,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     if (startAt > req.last) return { pages: req.last - req.first + 1, ocrPages: ocrBefore, resumedAt: startAt };
     await storage.withLocalFile(plan.sourceUri, async (localPath) => {
       const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-pages-'));
+      let stopDrawing: (() => void) | undefined;
       try {
         const ctx: PageSourceContext = {
           kind: plan.kind,
@@ -147,22 +161,53 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
             ? async (name, png) => (await storage.write(joinUri(req.assetsUri as string, name), png, 'image/png')).uri
             : undefined,
         };
-        const [layers, analysis] = await Promise.all([
-          plan.kind === 'PDF' ? readTextLayer(localPath, startAt + 1, req.last + 1, signal) : [],
+        const analysis =
           plan.kind === 'PDF'
-            ? rasterizeGroupForAnalysis(localPath, startAt + 1, req.last + 1, tmpDir, signal)
-            : new Map<number, string>(),
-        ]).catch((e) => {
-          throw asInputError(e, `pages ${startAt + 1}-${req.last + 1}`);
-        });
-        const done = new Map<number, boolean>();
-        let next = startAt;
+            ? await renderForAnalysis(localPath, startAt + 1, req.last + 1, tmpDir, signal)
+            : undefined;
+        stopDrawing = analysis?.stop;
+        const layers =
+          plan.kind === 'PDF'
+            ? await readTextLayer(localPath, startAt + 1, req.last + 1, signal).catch((e) => {
+                throw asInputError(e, `pages ${startAt + 1}-${req.last + 1}`);
+              })
+            : [];
+        // pages read but not yet written (in order from `written`), and whether each was OCR'd
+        const done = new Map<number, StoredPage & { ocr: boolean }>();
+        let written = startAt;
+        let lastWrite = performance.now();
+        let writing = Promise.resolve();
+        // writes the pages read in order since the last run, then reports the page a retry resumes at
+        const writeRun = () => {
+          let end = written;
+          while (done.has(end)) end++;
+          if (end === written) return writing;
+          const first = written;
+          const run = Array.from(
+            { length: end - first },
+            (_, k) => done.get(first + k) as StoredPage & { ocr: boolean },
+          );
+          written = end;
+          lastWrite = performance.now();
+          writing = writing.then(async () => {
+            const pages = run.map(({ layout, figureCrops }) => ({ layout, figureCrops }));
+            await storage.writeJson(joinUri(plan.workUri, 'pages', runFileName(first, end - 1)), {
+              first,
+              pages,
+            } satisfies StoredRun);
+            for (let k = first; k < end; k++) if (done.get(k)?.ocr) ocrBefore++;
+            for (let k = first; k < end; k++) done.delete(k);
+            reportProgress({ next: end, of: plan.pageCount, ocrBefore } satisfies GroupProgress);
+          });
+          return writing;
+        };
         const one = async (i: number) => {
           let page: ExtractedPage;
           try {
+            const image = analysis ? await analysis.page(i + 1) : undefined;
             page = await inSpan('document.page', { 'quarry.page': i + 1 }, () =>
               plan.kind === 'PDF'
-                ? extractPdfPage(ctx, i, layers[i - startAt] ?? { widthPt: 612, heightPt: 792, words: [] }, analysis.get(i + 1))
+                ? extractPdfPage(ctx, i, layers[i - startAt] ?? { widthPt: 612, heightPt: 792, words: [] }, image)
                 : extractImagePage(ctx, i),
             );
           } catch (e) {
@@ -170,13 +215,8 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
           }
           metrics.pages.inc({ source: page.source === 'OCR' ? 'ocr' : 'text' });
           const layout = layoutPage(page, { isFirstPage: i === 0 });
-          await storage.writeJson(joinUri(plan.workUri, 'pages', `${pad(i)}.json`), {
-            layout,
-            figureCrops: page.figureCrops,
-          });
-          done.set(i, page.source === 'OCR');
-          for (; done.has(next); next++) if (done.get(next)) ocrBefore++;
-          reportProgress({ next, of: plan.pageCount, ocrBefore } satisfies GroupProgress);
+          done.set(i, { layout, figureCrops: page.figureCrops, ocr: page.source === 'OCR' });
+          if (performance.now() - lastWrite >= RUN_EVERY_MS) await writeRun();
         };
         // pages of the group in order, as many at once as there are OCR slots
         const width = Math.max(1, Math.min(ocrConcurrency(config.documents.ocr.concurrency), 4));
@@ -189,7 +229,9 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
             }
           }),
         );
+        await writeRun();
       } finally {
+        stopDrawing?.();
         await fs.rm(tmpDir, { recursive: true, force: true });
       }
     });
@@ -210,15 +252,29 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     const provider = deps.provider ?? configuredProvider(config.generative) ?? undefined;
     const options = documentOptions(input.standardOutputConfiguration.document, input.sync);
     const figureCrops = new Map<number, (string | undefined)[]>();
+    const pagesUri = joinUri(plan.workUri, 'pages');
+    const runs: { first: number; last: number; uri: string }[] = [];
+    for await (const o of storage.list(pagesUri)) {
+      const run = runOfFileName(o.uri.slice(o.uri.lastIndexOf('/') + 1));
+      if (run) runs.push({ ...run, uri: o.uri });
+    }
+    const chain = chainOfRuns(runs, plan.pageCount);
+    if (!chain)
+      throw new Error(
+        `page ${firstMissingPage(runs, plan.pageCount) + 1} of ${plan.pageCount} was never written to the work area`,
+      );
     async function* pages(): AsyncIterable<PageLayout> {
-      for (let i = 0; i < plan.pageCount; i++) {
-        const stored = await storage.readJson<{ layout: PageLayout; figureCrops: (string | undefined)[] }>(
-          joinUri(plan.workUri, 'pages', `${pad(i)}.json`),
-        );
-        figureCrops.set(i, stored.figureCrops);
-        if (i % 50 === 0) reportProgress({ writing: i });
-        yield stored.layout;
-        figureCrops.delete(i - 1);
+      for (const run of chain ?? []) {
+        const stored = pagesOfRun(await storage.readJson<StoredRun | StoredPage>(run.uri));
+        if (stored.length !== run.last - run.first + 1)
+          throw new Error(`${run.uri} holds ${stored.length} pages; its name says ${run.last - run.first + 1}`);
+        for (const [k, page] of stored.entries()) {
+          const i = run.first + k;
+          figureCrops.set(i, page.figureCrops);
+          if (i % 50 === 0) reportProgress({ writing: i });
+          yield page.layout;
+          figureCrops.delete(i - 1);
+        }
       }
     }
     const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(input.assetUri);
@@ -264,6 +320,14 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
   }
 
   return { prepareDocument, extractPageGroup, writeDocumentOutput, cleanDocumentWork };
+}
+
+/** Which pages of a PDF will probably be read from their text layer (one plain `pdftotext` pass). */
+async function textLayerPages(pdfPath: string, pageCount: number): Promise<boolean[]> {
+  const text = await readPlainText(pdfPath, activityContext()?.cancellationSignal).catch((e) => {
+    throw asInputError(e, 'the text layer');
+  });
+  return wordsPerPage(text, pageCount).map(looksLikeTextPage);
 }
 
 /** A poppler failure on a file that passed the probe is a damaged page: the same input fails the same way. */

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { runTool } from '../media/run-tool.ts';
+import { ANALYSIS_DPI } from './analysis-raster.ts';
 import { chooseSource } from './choose-source.ts';
 import { analyseInk, type GrayImage } from '../layout/ink.ts';
 import type { DocumentLimits } from './limits.ts';
@@ -15,8 +15,6 @@ import type { Rect, PageWords, Word } from '../layout/page-content.ts';
 import { preprocessForOcr } from '../ocr/preprocess.ts';
 import { imagePageToGray, parsePgm, pgmBytes, rasterizePdfPage, scaleGray, shrinkGray } from '../ocr/raster.ts';
 import type { TextLayerPage } from './text-layer.ts';
-
-export const ANALYSIS_DPI = 50;
 
 export interface PageSourceContext {
   kind: 'PDF' | 'IMAGE';
@@ -28,32 +26,6 @@ export interface PageSourceContext {
   /** when set, figure crops are written through it and their URIs recorded */
   saveCrop?: (name: string, png: Buffer) => Promise<string>;
   signal?: AbortSignal;
-}
-
-/** Renders pages first..last of a PDF at the analysis resolution in one poppler call. */
-export async function rasterizeGroupForAnalysis(
-  pdfPath: string,
-  first: number,
-  last: number,
-  tmpDir: string,
-  signal?: AbortSignal,
-) {
-  const dir = path.join(tmpDir, `analysis-${first}`);
-  await fs.mkdir(dir, { recursive: true });
-  await runTool(
-    'pdftoppm',
-    ['-r', String(ANALYSIS_DPI), '-gray', '-f', String(first), '-l', String(last), pdfPath, path.join(dir, 'p')],
-    {
-      signal,
-      timeoutMs: 600_000,
-    },
-  );
-  const files = new Map<number, string>();
-  for (const f of await fs.readdir(dir)) {
-    const m = /^p-0*(\d+)\.pgm$/.exec(f);
-    if (m) files.set(Number(m[1]), path.join(dir, f));
-  }
-  return files;
 }
 
 async function ocrGray(

@@ -29,7 +29,12 @@ export const DocumentsConfig = section(
       pageGroupSize: variable(
         'QUARRY_DOC_PAGE_GROUP',
         kinds.integer().default(25),
-        'pages per extraction activity (a page group)',
+        "pages per extraction activity (a page group) of pages that will probably be OCR'd",
+      ),
+      textPageGroupSize: variable(
+        'QUARRY_DOC_TEXT_PAGE_GROUP',
+        kinds.integer().default(250),
+        'pages per extraction activity of pages read from their text layer',
       ),
       maxGroupsInFlight: variable(
         'QUARRY_DOC_GROUPS_IN_FLIGHT',

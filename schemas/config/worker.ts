@@ -89,9 +89,14 @@ export const CliConfig = section(
       kinds.text().default('http://127.0.0.1:8080'),
       'the API the `quarry` command talks to (`--endpoint` wins)',
     ),
-    apiKey: variable('QUARRY_API_KEY', kinds.text().optional(), 'the API key the `quarry` command sends as `x-api-key` (a key\'s secret: a `QUARRY_API_KEYS` key itself, or a tenants-file key\'s `secret`)', {
-      secret: true,
-    }),
+    apiKey: variable(
+      'QUARRY_API_KEY',
+      kinds.text().optional(),
+      "the API key the `quarry` command sends as `x-api-key` (a key's secret: a `QUARRY_API_KEYS` key itself, or a tenants-file key's `secret`)",
+      {
+        secret: true,
+      },
+    ),
     temporalPort: variable(
       'QUARRY_TEMPORAL_PORT',
       kinds.integer(1, 65535).default(7233),
