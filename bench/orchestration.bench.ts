@@ -4,8 +4,11 @@
  * and no-op media pipelines; one batch job of tiny pdf/png/wav files, submitted through the API and polled
  * to Success. Default 1,000 files; `npm run bench -- orchestration --assets=10000` (or
  * QUARRY_BENCH_ASSETS=10000) for the large batch; `--max-minutes=N` stops a run that takes longer and
- * records how far it got (marked as such in the table). Every size's latest run is kept in
- * bench/orchestration/results.json, so the table shows the 10,000-file run next to the 1,000-file one.
+ * records how far it got (marked as such in the table). `--server=postgres` (or QUARRY_BENCH_SERVER=postgres) runs
+ * the same batch on the scale-out recipe instead: a real Temporal server built from its Go modules on Debian's
+ * PostgreSQL (fsync on), the API in this process and two worker processes (test/helpers/worker-process.ts, every
+ * queue). Every size's latest run on each server is kept in bench/orchestration/results.json, so the table shows
+ * them side by side.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +21,12 @@ import { freePort } from '../cli/free-port.ts';
 import { loadConfig } from '../schemas/config.ts';
 import { magic } from '../test/helpers/files.ts';
 import { noopPipelineActivities, noopWorkflowsPath } from '../test/helpers/orchestration-activities.ts';
-import { createStack } from '../test/helpers/stack.ts';
+import { NativeConnection } from '@temporalio/worker';
+import type { ChildProcess } from 'node:child_process';
+import { startWorkerProcess, stopWith } from '../test/helpers/processes.ts';
+import { createStack, type Stack } from '../test/helpers/stack.ts';
+import { startTemporalCluster } from '../test/helpers/temporal-cluster.ts';
+import { createNamespace } from '../test/helpers/temporal-server.ts';
 
 const PROFILE = 'arn:aws:bedrock:us-east-1:000000000000:data-automation-profile/us.data-automation-v1';
 const RESULTS = fileURLToPath(new URL('./orchestration/results.json', import.meta.url));
@@ -33,6 +41,10 @@ export interface OrchestrationRun {
   peakRssMb: number;
   measuredAt: string;
   machine: string;
+  /** the Temporal server: the dev server (SQLite file; absent in older runs) or the recipe's server on PostgreSQL */
+  server?: 'dev' | 'postgres';
+  /** worker processes (1: the API and every worker in this process) */
+  workerProcesses?: number;
   /** set when the run was stopped at --max-minutes before the job finished: how far it got */
   stoppedAfter?: { minutes: number; finishedAssets: number };
 }
@@ -52,6 +64,13 @@ function maxMinutes(): number | undefined {
   return arg ? Number(arg) : undefined;
 }
 
+function serverKind(): 'dev' | 'postgres' {
+  const arg =
+    process.argv.find((a) => a.startsWith('--server='))?.slice('--server='.length) ?? process.env.QUARRY_BENCH_SERVER;
+  if (arg && arg !== 'dev' && arg !== 'postgres') throw new Error(`--server is dev or postgres (got ${arg})`);
+  return arg === 'postgres' ? 'postgres' : 'dev';
+}
+
 function assetCount(): number {
   const arg = process.argv.find((a) => a.startsWith('--assets='))?.slice('--assets='.length);
   const n = Number(arg ?? process.env.QUARRY_BENCH_ASSETS ?? 1000);
@@ -60,11 +79,11 @@ function assetCount(): number {
   return n;
 }
 
-export async function runOrchestration(
-  assets: number,
-  opts: { maxMinutes?: number; log?: (s: string) => void } = {},
-): Promise<OrchestrationRun> {
-  const log = opts.log ?? console.error;
+const QUEUES = 'orchestration,document,image,audio,video';
+const batchWindow = () => process.env.QUARRY_BATCH_WINDOW ?? '50';
+
+/** The dev server (SQLite file) with the API and every worker in this process. */
+async function onDevServer<T>(fn: (stack: Stack) => Promise<T>): Promise<T> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-bench-temporal-'));
   const port = await freePort();
   const server = await startDevServer({ binary: loadConfig().tools.temporal, home, port });
@@ -74,9 +93,70 @@ export async function runOrchestration(
     workflowsPath: noopWorkflowsPath,
     activities: noopPipelineActivities(),
     api: true,
-    env: { QUARRY_BATCH_WINDOW: process.env.QUARRY_BATCH_WINDOW ?? '50' },
+    env: { QUARRY_BATCH_WINDOW: batchWindow() },
   });
   try {
+    return await fn(stack);
+  } finally {
+    await stack.close();
+    await server.stop();
+    await fs.rm(home, { recursive: true, force: true });
+  }
+}
+
+/** The scale-out recipe: the Temporal server on PostgreSQL, the API here, two worker processes. */
+async function onPostgresServer<T>(fn: (stack: Stack) => Promise<T>): Promise<T> {
+  const cluster = await startTemporalCluster({ durable: true });
+  const workers: ChildProcess[] = [];
+  let stack: Stack | undefined;
+  try {
+    const native = await NativeConnection.connect({ address: cluster.address });
+    await createNamespace(native, 'quarry').finally(() => native.close());
+    stack = await createStack({
+      address: cluster.address,
+      namespace: 'quarry',
+      api: true,
+      workers: false,
+      env: { QUARRY_BATCH_WINDOW: batchWindow() },
+    });
+    for (let i = 0; i < 2; i++)
+      workers.push(
+        await startWorkerProcess({
+          TEMPORAL_ADDRESS: cluster.address,
+          TEMPORAL_NAMESPACE: 'quarry',
+          QUARRY_HOME: stack.config.home, // the payload key the API's process made
+          QUARRY_ALLOWED_ROOTS: stack.root,
+          QUARRY_DEV: '1',
+          QUARRY_LOG_LEVEL: 'ERROR',
+          QUARRY_BATCH_WINDOW: batchWindow(),
+          QUARRY_TEST_QUEUES: QUEUES,
+        }),
+      );
+    return await fn(stack);
+  } finally {
+    for (const w of workers) await stopWith(w, 'SIGTERM');
+    await stack?.close();
+    await cluster.stop();
+  }
+}
+
+export async function runOrchestration(
+  assets: number,
+  opts: { maxMinutes?: number; log?: (s: string) => void; server?: 'dev' | 'postgres' } = {},
+): Promise<OrchestrationRun> {
+  const server = opts.server ?? 'dev';
+  return (server === 'postgres' ? onPostgresServer : onDevServer)((stack) => measureBatch(stack, assets, server, opts));
+}
+
+async function measureBatch(
+  stack: Stack,
+  assets: number,
+  server: 'dev' | 'postgres',
+  opts: { maxMinutes?: number; log?: (s: string) => void },
+): Promise<OrchestrationRun> {
+  const log = opts.log ?? console.error;
+  const where = { server, workerProcesses: server === 'postgres' ? 2 : 1 };
+  {
     const inDir = path.join(stack.root, 'in');
     await fs.mkdir(inDir, { recursive: true });
     const kinds = [
@@ -138,6 +218,7 @@ export async function runOrchestration(
           measuredAt: new Date().toISOString().slice(0, 16).concat('Z'),
           machine,
           stoppedAfter: { minutes: opts.maxMinutes, finishedAssets: progress.finishedAssets },
+          ...where,
         };
         await handle.terminate('benchmark time limit');
         return run;
@@ -169,41 +250,44 @@ export async function runOrchestration(
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       measuredAt: new Date().toISOString().slice(0, 16).concat('Z'),
       machine,
+      ...where,
     };
     return run;
-  } finally {
-    await stack.close();
-    await server.stop();
-    await fs.rm(home, { recursive: true, force: true });
   }
 }
 
+const serverName = (r: OrchestrationRun) =>
+  r.server === 'postgres'
+    ? `Temporal server 1.32.2 on PostgreSQL 15, ${r.workerProcesses} worker processes`
+    : 'dev server (SQLite file), one process';
+
 export function orchestrationTable(runs: OrchestrationRun[]): string {
   const rows = [...runs]
-    .sort((a, b) => a.assets - b.assets)
+    .sort((a, b) => a.assets - b.assets || (a.server === 'postgres' ? 1 : 0) - (b.server === 'postgres' ? 1 : 0))
     .map(
       (r) =>
         `| ${r.assets.toLocaleString('en-US')}${
           r.stoppedAfter
             ? ` (stopped at the ${r.stoppedAfter.minutes}-min limit with ${r.stoppedAfter.finishedAssets.toLocaleString('en-US')} done; figures for those)`
             : ''
-        } | ${r.wallSeconds.toFixed(1)} s | ${r.overheadMsPerAsset.toFixed(1)} ms | ${r.assetsPerSecond.toFixed(1)} | ${r.batchWindow} | ${r.continueAsNewRuns} | ${r.peakRssMb.toFixed(0)} MB | ${r.measuredAt} |`,
+        } | ${serverName(r)} | ${r.wallSeconds.toFixed(1)} s | ${r.overheadMsPerAsset.toFixed(1)} ms | ${r.assetsPerSecond.toFixed(1)} | ${r.batchWindow} | ${r.continueAsNewRuns} | ${r.peakRssMb.toFixed(0)} MB | ${r.measuredAt} |`,
     );
   const machines = [...new Set(runs.map((r) => r.machine))];
   return [
-    '| assets in one batch job | wall time (submit → Success) | orchestration overhead per asset (wall ÷ assets) | assets/s | batch window | continue-as-new runs of the job | peak RSS (API + all workers, one process) | measured |',
-    '|---|---|---|---|---|---|---|---|',
+    '| assets in one batch job | Temporal | wall time (submit → Success) | orchestration overhead per asset (wall ÷ assets) | assets/s | batch window | continue-as-new runs of the job | peak RSS (the bench process: API + workers on the dev server, the API alone on PostgreSQL) | measured |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `No-op media pipelines (everything else real: Temporal dev server with a SQLite file, HTTP API, job/asset/slot workflows, manifest, asset records, job_metadata.json; payloads gzip + AES-256-GCM). Machine: ${machines.join('; ')}. The Temporal server's own memory is not included.`,
+    `No-op media pipelines (everything else real: the Temporal server, HTTP API, job/asset/slot workflows, manifest, asset records, job_metadata.json; payloads gzip + AES-256-GCM). On PostgreSQL: fsync on, 4 history shards, the server's four services in one process, on the same 2 cores as everything else. Machine: ${machines.join('; ')}. The Temporal server's own memory is not included.`,
   ].join('\n');
 }
 
 export default async function orchestrationBench(): Promise<string> {
   const assets = assetCount();
-  const run = await runOrchestration(assets, { maxMinutes: maxMinutes() });
+  const server = serverKind();
+  const run = await runOrchestration(assets, { maxMinutes: maxMinutes(), server });
   const all = (JSON.parse(await fs.readFile(RESULTS, 'utf8').catch(() => '[]')) as OrchestrationRun[]).filter(
-    (r) => r.assets !== assets,
+    (r) => r.assets !== assets || (r.server ?? 'dev') !== server,
   );
   all.push(run);
   await fs.mkdir(path.dirname(RESULTS), { recursive: true });

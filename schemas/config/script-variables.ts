@@ -11,9 +11,15 @@ export interface ScriptVariable {
 
 export const scriptVariables: ScriptVariable[] = [
   { env: 'QUARRY_SKIP_LLM', where: 'setup', doc: '`1` skips the generative model step' },
+  {
+    env: 'QUARRY_SKIP_TEMPORAL_SERVER',
+    where: 'setup',
+    doc: "`1` skips building the Temporal server (and installing Debian's PostgreSQL) for the scale-out test",
+  },
   { env: 'QUARRY_NOOP_MS', where: 'tests', doc: "how long the crash-recovery worker's no-op media activities take" },
   { env: 'QUARRY_WRITE_LOG', where: 'tests', doc: 'where that worker logs every output write' },
   { env: 'QUARRY_START_LOG', where: 'tests', doc: 'where that worker logs every activity start' },
+  { env: 'QUARRY_TEST_QUEUES', where: 'tests', doc: 'the task queues that worker serves (orchestration,document)' },
   { env: 'QUARRY_EVAL_DIR', where: 'benchmarks', doc: 'the evaluation data, default `../shared/eval`' },
   { env: 'QUARRY_EVAL_SPEECH', where: 'benchmarks', doc: 'the speech evaluation data' },
   { env: 'QUARRY_BENCH_ASSETS', where: 'benchmarks', doc: 'assets of the orchestration benchmark' },

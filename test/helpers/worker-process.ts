@@ -1,7 +1,9 @@
 /**
  * A worker in its own process (so a test can kill -9 or SIGTERM it): the real orchestration workflows and
  * activities with no-op media activities that take QUARRY_NOOP_MS, log every start to QUARRY_START_LOG and every
- * output write to QUARRY_WRITE_LOG. Configured from the environment like `quarry worker`, and stops like it.
+ * output write to QUARRY_WRITE_LOG. Configured from the environment like `quarry worker`, and stops like it; it
+ * serves the orchestration and document queues, or those QUARRY_TEST_QUEUES names (the orchestration benchmark's
+ * two-worker run: every modality queue).
  */
 import { appendFileSync } from 'node:fs';
 import { openStorage } from '../../engines/storage/open-storage.ts';
@@ -32,7 +34,10 @@ const logged = {
 const running = await startWorkers({
   connection,
   namespace: config.temporal.namespace,
-  queues: [TaskQueue.orchestration, TaskQueue.document] as TaskQueueName[],
+  queues: (process.env.QUARRY_TEST_QUEUES?.split(',') ?? [
+    TaskQueue.orchestration,
+    TaskQueue.document,
+  ]) as TaskQueueName[],
   activities: { ...base, [TaskQueue.document]: logged },
   worker: config.worker,
   workflowsPath: noopWorkflowsPath,
