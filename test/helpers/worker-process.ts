@@ -11,6 +11,7 @@ import { createDataConverter } from '../../codecs/data-converter.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
 import { connectClient, connectWorker } from '../../worker/connect.ts';
+import { parseQueues } from '../../worker/main.ts';
 import { startWorkers } from '../../worker/start.ts';
 import { serveUntilStopped } from '../../worker/stop-on-signal.ts';
 import { noopPipelineActivities, noopWorkflowsPath } from './orchestration-activities.ts';
@@ -34,10 +35,9 @@ const logged = {
 const running = await startWorkers({
   connection,
   namespace: config.temporal.namespace,
-  queues: (process.env.QUARRY_TEST_QUEUES?.split(',') ?? [
-    TaskQueue.orchestration,
-    TaskQueue.document,
-  ]) as TaskQueueName[],
+  queues: process.env.QUARRY_TEST_QUEUES
+    ? parseQueues(process.env.QUARRY_TEST_QUEUES)
+    : [TaskQueue.orchestration, TaskQueue.document],
   activities: { ...base, [TaskQueue.document]: logged },
   worker: config.worker,
   workflowsPath: noopWorkflowsPath,
