@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fasterWhisperWords, parseFasterWhisperLine } from '../../engines/speech/faster-whisper-reply.ts';
 import { FasterWhisperProcess, FasterWhisperStartError } from '../../engines/speech/faster-whisper.ts';
+import { speechEngine } from '../../engines/speech/speech-recognizer.ts';
+import { ConfigError, loadConfig } from '../../schemas/config.ts';
 
 const w = (word: string, start: number, end: number, probability = 0.9) => ({ word, start, end, probability });
 const seg = (words: ReturnType<typeof w>[]) => ({
@@ -125,5 +127,23 @@ describe('faster-whisper process (a fake server speaking the protocol)', () => {
     await expect(broken.transcribe({ pcm: pcm(1), offsetMs: 0, language: 'en', beamSize: 1 })).rejects.toBeInstanceOf(
       FasterWhisperStartError,
     );
+  });
+});
+
+describe('QUARRY_ASR_ENGINE', () => {
+  it('is auto by default: faster-whisper only when its venv and model are installed', () => {
+    const asr = loadConfig({ QUARRY_ROOT: '/nonexistent' }).audio.asr;
+    expect(asr.engine).toBe('auto');
+    expect(asr.fasterWhisper).toEqual({
+      python: '/nonexistent/.tools/faster-whisper-venv/bin/python',
+      modelDir: '/nonexistent/.models/whisper/ct2',
+    });
+    expect(speechEngine(asr)).toBe('whisper.cpp');
+    expect(speechEngine({ ...asr, engine: 'faster-whisper' })).toBe('faster-whisper');
+  });
+
+  it('names the engine or refuses the value', () => {
+    expect(loadConfig({ QUARRY_ASR_ENGINE: 'whisper.cpp' }).audio.asr.engine).toBe('whisper.cpp');
+    expect(() => loadConfig({ QUARRY_ASR_ENGINE: 'vosk' })).toThrow(ConfigError);
   });
 });
