@@ -151,7 +151,7 @@ async function fasterWhisper(
   const load = await next();
   await next(); // ready: warmed up
   return {
-    name: `faster-whisper ${load.faster_whisper} called directly by the bench script: (CTranslate2 ${load.ctranslate2}) ${computeType}, greedy, ${threads} threads${wordTimestamps ? '' : ', no word timestamps'}`,
+    name: `faster-whisper ${load.faster_whisper} (CTranslate2 ${load.ctranslate2}) ${computeType} called directly (bench script), greedy, ${threads} threads${wordTimestamps ? '' : ', no word timestamps'}`,
     loadS: load.seconds ?? 0,
     async transcribe(c) {
       child.stdin.write(`${c.wav}\n`);
@@ -220,7 +220,8 @@ export default async function speechEnginesBench(): Promise<string> {
   }
   const uptimeEnd = await uptime();
   const closed: { peakRssMb?: number }[] = [];
-  for (const e of engines) closed.push(await e.close());
+  // in reverse: whisper.cpp's close releases every recogniser, and Quarry's faster-whisper reads its peak RSS first
+  for (const e of [...engines].reverse()) closed.unshift(await e.close());
 
   const rtf = seconds.map((s) => s.reduce((a, b) => a + b, 0) / audioS);
   const rows = engines.map((e, k) => {
@@ -236,7 +237,7 @@ export default async function speechEnginesBench(): Promise<string> {
     `Speech engines side by side on the eval speech (${clips.length} clips, ${(audioS / 60).toFixed(1)} min): the same ` +
       `samples and the same OpenAI Whisper base weights for each; language en, greedy with temperature fallback, ` +
       `non-speech tokens suppressed, no VAD; each clip < 30 s still costs one 30-s window. Engines take turns clip by ` +
-      `clip (never two at once). RTF = transcription seconds / audio seconds, after a 1-s warm-up; model load apart. ` +
+      `clip (never two at once). RTF = transcription seconds / audio seconds, after a 1-s warm-up (for Quarry's engines the wall time of the call, request and reply included; for the bench script the time inside Python); model load apart (for Quarry's faster-whisper: process start, imports, load and the warm-up). ` +
       `${os.cpus().length} cores; \`uptime\` load average (1/5/15 min): ${uptimeBefore} before setup, ${uptimeStart} at ` +
       `the first clip, ${uptimeEnd} at the last (1-min mean ${meanLoad.toFixed(2)}, max ${Math.max(...load1).toFixed(2)} ` +
       `during the run); bench took ${((Date.now() - started) / 60000).toFixed(1)} min.`,

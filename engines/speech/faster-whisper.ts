@@ -172,6 +172,8 @@ export class FasterWhisperProcess {
     };
     session.ready.catch(() => {});
     this.session = session;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdin.on('error', () => {}); // EPIPE after a crash: the exit handler reports it
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
@@ -258,6 +260,12 @@ async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error)
 }
 
 const processes = new Map<string, FasterWhisperProcess>();
+
+/** Every server child; killed when the worker process exits, even in the middle of a request. */
+const running = new Set<ChildProcessWithoutNullStreams>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 /** This worker process's faster-whisper server for these options (one per model and thread count). */
 export function fasterWhisperProcess(opts: FasterWhisperOptions): FasterWhisperProcess {

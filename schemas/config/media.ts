@@ -60,7 +60,7 @@ export const AudioConfig = section(
       engine: variable(
         'QUARRY_ASR_ENGINE',
         kinds.oneOf(['auto', 'faster-whisper', 'whisper.cpp']).default('auto'),
-        'speech-recognition engine: `faster-whisper` (CTranslate2 int8, a Python process per worker; about 3× as fast at equal WER), `whisper.cpp` (smart-whisper, in-process), or `auto`: faster-whisper when setup installed it, else whisper.cpp ([docs/audio.md](docs/audio.md))',
+        'speech-recognition engine: `faster-whisper` (CTranslate2 int8, a Python process per worker; 2.6× as fast as whisper.cpp at equal WER), `whisper.cpp` (smart-whisper, in-process), or `auto`: faster-whisper when setup installed it, else whisper.cpp ([docs/audio.md](docs/audio.md))',
       ),
       modelPath: variable('QUARRY_WHISPER_MODEL', kinds.text().optional(), 'the whisper.cpp (ggml) model file', {
         shown: '`$QUARRY_ROOT/.models/whisper/ggml-base.bin` (installed by setup)',
