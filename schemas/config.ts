@@ -73,6 +73,11 @@ export const QuarryConfig = section(
     asr: {
       ...c.audio.asr,
       modelPath: c.audio.asr.modelPath ?? path.resolve(c.root ?? '.', '.models/whisper/ggml-base.bin'),
+      // installed by scripts/setup.d/31-faster-whisper.sh
+      fasterWhisper: {
+        python: path.resolve(c.root ?? '.', '.tools/faster-whisper-venv/bin/python'),
+        modelDir: path.resolve(c.root ?? '.', '.models/whisper/ct2'),
+      },
     },
   },
 }));

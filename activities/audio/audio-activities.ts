@@ -1,7 +1,7 @@
 /**
  * Audio activities (task queue `quarry-audio`): probe → plan chunks (VAD) → transcribe chunks (parallel) →
  * label speakers → write the BDA audio standard output. Heavy work runs in ffmpeg child processes or on
- * whisper.cpp's native threads; activities pass URIs and small summaries only (claim check).
+ * the speech recogniser (faster-whisper's process or whisper.cpp's native threads); activities pass URIs and small summaries only (claim check).
  */
 import type { AudioStandardOutput } from '../../schemas/audio-output.ts';
 import type { StandardOutputConfiguration } from '../../schemas/output-configuration.ts';
@@ -26,7 +26,7 @@ import {
   smoothSpeakerRuns,
   speakerAt,
 } from '../../engines/speech/speaker-labels.ts';
-import { ENGINE, recognize } from '../../engines/speech/speech-recognizer.ts';
+import { type RecognizerOptions, recognize, speechEngineName } from '../../engines/speech/speech-recognizer.ts';
 import { lexiconModerator, type TextModerator } from '../../engines/language/text-moderation.ts';
 import type { LabelledWord } from '../../engines/speech/transcript-segments.ts';
 import { type AsrWord, stitchChunks } from '../../engines/speech/transcript-words.ts';
@@ -318,9 +318,13 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
           throw corrupt(e);
         });
       if (regions.length) muteOutside(pcm, c.startMs, regions);
-      // whisper runs on native threads: the worker's timer beats while it works, these report how far it got
-      const r = await recognize(pcm, c.startMs, opts, (segments, lastEndMs) =>
-        reportProgress({ chunk: c.index, segments, lastEndMs }),
+      // whisper runs off the event loop: the worker's timer beats while it works, these report how far it got
+      const r = await recognize(
+        pcm,
+        c.startMs,
+        opts,
+        (segments, lastEndMs) => reportProgress({ chunk: c.index, segments, lastEndMs }),
+        activityContext()?.cancellationSignal,
       );
       // words the recogniser placed where the VAD heard nothing are hallucinations ("you", "Thank you.")
       const words = regions.length ? r.words.filter((w) => insideSpeech(w, regions)) : r.words;
@@ -367,13 +371,15 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
       const features = audioFeatures(input.standardOutputConfiguration);
       const byChannel = new Map<number | undefined, { ownStartMs: number; ownEndMs: number; words: AsrWord[] }[]>();
       const languages = new Map<string, number>();
+      const engines = new Map<string, number>();
       for (const { chunk, uri } of input.chunks) {
         const list = byChannel.get(chunk.channel) ?? [];
         let words: AsrWord[] = [];
         if (uri) {
-          const r = await storage.readJson<{ words: AsrWord[]; language: string }>(uri);
+          const r = await storage.readJson<{ words: AsrWord[]; language: string; engine?: string }>(uri);
           words = r.words;
           languages.set(r.language, (languages.get(r.language) ?? 0) + words.length);
+          if (r.engine) engines.set(r.engine, (engines.get(r.engine) ?? 0) + 1 + words.length);
         }
         list.push({ ownStartMs: chunk.ownStartMs, ownEndMs: chunk.ownEndMs, words });
         byChannel.set(chunk.channel, list);
@@ -410,7 +416,11 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
         words,
         language: language === 'auto' ? 'en' : language,
         features: { ...features, channels: features.channels && input.facts.channels === 2 },
-        methods: { speechRecognition: ENGINE, voiceActivity: vadMethod, speakerLabeling: SPEAKER_METHOD },
+        methods: {
+          speechRecognition: speechRecognition(engines, config.audio.asr),
+          voiceActivity: vadMethod,
+          speakerLabeling: SPEAKER_METHOD,
+        },
         speakerCount,
         chunks: input.chunks.length,
         moderator,
@@ -428,3 +438,8 @@ export function createAudioActivities(deps: ActivityDeps, opts: AudioActivityOpt
 }
 
 export type AudioActivities = ReturnType<typeof createAudioActivities>;
+
+/** The engine that recognised most of the file (chunks record theirs; a resumed file may have run both). */
+function speechRecognition(engines: Map<string, number>, asr: RecognizerOptions): string {
+  return [...engines.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? speechEngineName(asr);
+}

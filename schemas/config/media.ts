@@ -57,6 +57,11 @@ export const AudioConfig = section(
       }),
     }),
     asr: z.object({
+      engine: variable(
+        'QUARRY_ASR_ENGINE',
+        kinds.oneOf(['auto', 'faster-whisper', 'whisper.cpp']).default('auto'),
+        'speech-recognition engine: `faster-whisper` (CTranslate2 int8, a Python process per worker; 2.6× as fast as whisper.cpp at equal WER), `whisper.cpp` (smart-whisper, in-process), or `auto`: faster-whisper when setup installed it, else whisper.cpp ([docs/audio.md](docs/audio.md))',
+      ),
       modelPath: variable('QUARRY_WHISPER_MODEL', kinds.text().optional(), 'the whisper.cpp (ggml) model file', {
         shown: '`$QUARRY_ROOT/.models/whisper/ggml-base.bin` (installed by setup)',
       }),
@@ -65,7 +70,11 @@ export const AudioConfig = section(
         kinds.text().default('en'),
         'spoken language (`en`, `de`, … or `auto`)',
       ),
-      threads: variable('QUARRY_ASR_THREADS', kinds.integer().default(2), 'whisper.cpp threads per transcription'),
+      threads: variable(
+        'QUARRY_ASR_THREADS',
+        kinds.integer().default(2),
+        'threads per transcription (whisper.cpp threads, faster-whisper `cpu_threads`)',
+      ),
       beamSize: variable(
         'QUARRY_ASR_BEAM',
         kinds.integer().default(1),

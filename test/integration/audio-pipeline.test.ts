@@ -1,6 +1,7 @@
 /**
- * The audio pipeline through the real workflow on a real Temporal server, with real ffmpeg and real whisper.cpp
- * (the Whisper base model installed by scripts/setup.d/30-audio.sh). Test audio is synthesised with espeak-ng.
+ * The audio pipeline through the real workflow on a real Temporal server, with real ffmpeg and the real speech
+ * engine QUARRY_ASR_ENGINE selects (faster-whisper by default when scripts/setup.d/31-faster-whisper.sh installed it,
+ * else whisper.cpp; Whisper base weights from scripts/setup.d/30-audio.sh). Test audio is synthesised with espeak-ng.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
 import { AudioStandardOutput } from '../../schemas/audio-output.ts';
+import { speechEngine } from '../../engines/speech/speech-recognizer.ts';
 import { loadConfig } from '../../schemas/config.ts';
 import { TaskQueue } from '../../schemas/modality.ts';
 import {
@@ -105,7 +107,7 @@ async function failureOf(file: string): Promise<{ type?: string; message: string
   throw new Error('the pipeline did not fail');
 }
 
-describe('audio pipeline (real workflow, real ffmpeg + whisper.cpp)', () => {
+describe('audio pipeline (real workflow, real ffmpeg + the configured speech engine)', () => {
   it('transcribes each of the 8 input formats into a valid BDA audio standard output', async () => {
     for (const [format, file] of Object.entries(formats) as [AudioFormat, string][]) {
       const { output, result, input } = await runPipeline(file, format);
@@ -117,6 +119,8 @@ describe('audio pipeline (real workflow, real ffmpeg + whisper.cpp)', () => {
       const recall = spoken.filter((w) => heard.has(w)).length / spoken.length;
       expect(recall, `${format}: ${text}`).toBeGreaterThanOrEqual(0.6);
       expect(output.audio_items.length, format).toBeGreaterThan(10);
+      // the output names the engine that ran
+      expect(output.quarry?.speech_recognition).toMatch(new RegExp(`^${speechEngine(loadConfig().audio.asr)} `));
       const item = output.audio_items[3];
       expect(item.end_timestamp_millis).toBeGreaterThanOrEqual(item.start_timestamp_millis);
       expect(item.confidence).toBeGreaterThan(0);
