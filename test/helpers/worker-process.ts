@@ -9,7 +9,7 @@ import { appendFileSync } from 'node:fs';
 import { openStorage } from '../../engines/storage/open-storage.ts';
 import { createDataConverter } from '../../codecs/data-converter.ts';
 import { loadConfig } from '../../schemas/config.ts';
-import { TaskQueue, type TaskQueueName } from '../../schemas/modality.ts';
+import { TaskQueue } from '../../schemas/modality.ts';
 import { connectClient, connectWorker } from '../../worker/connect.ts';
 import { parseQueues } from '../../worker/main.ts';
 import { startWorkers } from '../../worker/start.ts';
