@@ -47,8 +47,8 @@ const PUNCT_ONLY = /^[\p{P}\p{S}]+$/u;
 
 /**
  * Segments (times in seconds of the recognised audio) to words with file times: `offsetMs` is added to every time.
- * faster-whisper already joins word pieces and attaches punctuation; a punctuation-only word left over joins the
- * word before it. The last word of a segment ends it; times are made monotone; known hallucinations are dropped,
+ * faster-whisper already joins word pieces and attaches punctuation; a punctuation-only word left over, or a word
+ * without Whisper's leading space (the cents of "$38" ".50"), joins the word before it (its end, the lower confidence). The last word of a segment ends it; times are made monotone; known hallucinations are dropped,
  * as on the whisper.cpp path.
  */
 export function fasterWhisperWords(segments: FasterWhisperSegment[], offsetMs: number): AsrWord[] {
@@ -58,11 +58,20 @@ export function fasterWhisperWords(segments: FasterWhisperSegment[], offsetMs: n
     for (const w of seg.words) {
       const text = w.word.trim();
       if (!text) continue;
-      if (PUNCT_ONLY.test(text)) {
-        if (words.length > first) words[words.length - 1].text += text;
+      const startMs = offsetMs + Math.round(w.start * 1000);
+      // a word without the leading space Whisper puts before each word continues the one before it ("$38" ".50")
+      const continues = !/^\s/.test(w.word) && words.length > first;
+      if (PUNCT_ONLY.test(text) || continues) {
+        const before = words[words.length - 1];
+        if (words.length > first) {
+          before.text += text;
+          if (!PUNCT_ONLY.test(text)) {
+            before.endMs = Math.max(before.endMs, offsetMs + Math.round(w.end * 1000));
+            before.confidence = Math.min(before.confidence, Math.round(w.probability * 1000) / 1000);
+          }
+        }
         continue;
       }
-      const startMs = offsetMs + Math.round(w.start * 1000);
       words.push({
         text,
         startMs,

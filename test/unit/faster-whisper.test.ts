@@ -45,6 +45,14 @@ describe('faster-whisper replies', () => {
     ]);
   });
 
+  it('joins a word without the leading space to the one before it, as the amount "$38.50"', () => {
+    const words = fasterWhisperWords([seg([w(' is', 0, 0.3), w(' $38', 0.3, 0.9, 0.8), w('.50.', 0.9, 1.4, 0.7)])], 0);
+    expect(words).toEqual([
+      { text: 'is', startMs: 0, endMs: 300, confidence: 0.9 },
+      { text: '$38.50.', startMs: 300, endMs: 1400, confidence: 0.7, segmentEnd: true },
+    ]);
+  });
+
   it("drops Whisper's hallucinations on silence as the whisper.cpp path does, and empty words", () => {
     const words = fasterWhisperWords(
       [
