@@ -140,7 +140,7 @@ export function createDocumentActivities(deps: ActivityDeps & { provider?: Gener
     const resumed = resumedProgress<GroupProgress>();
     const startAt = typeof resumed?.next === 'number' && resumed.next > req.first ? resumed.next : req.first;
     const signal = activityContext()?.cancellationSignal;
-    const engine = await defaultOcrEngine(config);
+    const engine = await defaultOcrEngine(config, plan.kind === 'IMAGE' ? 'image file' : 'scanned page');
     // OCR pages of the ones a previous attempt finished: the count is the same however often the group was cut off
     let ocrBefore = startAt > req.first ? (resumed?.ocrBefore ?? 0) : 0;
     // the previous attempt wrote every page of the group and died before it could complete: nothing left to read

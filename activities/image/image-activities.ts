@@ -65,7 +65,7 @@ export function createImageActivities(deps: ActivityDeps) {
         : undefined;
       let text: ImageText | undefined;
       if (needText)
-        text = await readImageText(local, await defaultOcrEngine(config), { psm: config.images.ocrPsm, boxes, signal });
+        text = await readImageText(local, await defaultOcrEngine(config, 'image file'), { psm: config.images.ocrPsm, boxes, signal });
       if (want.text && text) {
         image.text_words = text.words;
         image.text_lines = text.lines;

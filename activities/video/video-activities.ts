@@ -149,7 +149,7 @@ export function createVideoActivities(deps: ActivityDeps) {
       const fps = video.metadata.frame_rate || 25;
       const plan = planKeyframes(video.shots, fps, deps.config.video.keyframeEveryMs);
       const signal = activityContext()?.cancellationSignal;
-      const ocr = f.text || f.moderation ? await defaultOcrEngine(deps.config) : undefined;
+      const ocr = f.text || f.moderation ? await defaultOcrEngine(deps.config, 'video frame') : undefined;
       const want = { text: f.text, moderation: f.moderation, boxes: f.boxes };
       await deps.storage.withLocalFile(input.assetUri, async (file) => {
         for (const [k, kf] of plan.entries()) {

@@ -1,7 +1,8 @@
 /**
  * The OCR engine interface: an image file in, words with boxes (normalised 0..1) and confidences (0..1) out.
- * Two engines: the native `tesseract` CLI (default when installed: ~2× faster) and tesseract.js (WASM, runs
- * everywhere Node runs). Both read the same eng model family and give the same words at equal PSM, and both
+ * Three engines: the native `tesseract` CLI (default when installed: ~2× faster) and tesseract.js (WASM, runs
+ * everywhere Node runs), and PaddleOCR's PP-OCRv4 models in onnxruntime (ppocr.ts: its own line detection, no
+ * tesseract preprocessing). The two tesseracts read the same eng model family and give the same words at equal PSM, and both
  * wrap their tesseract passes in the same preprocessing (adaptive.ts): small text is enlarged, and forms
  * whose automatic layout misses text get a sparse-text pass.
  */
@@ -30,6 +31,8 @@ export interface OcrPage {
 
 export interface OcrEngine {
   readonly name: string;
+  /** the engine finds text lines at its own scale: a caller need not enlarge a low-resolution page for it */
+  readonly scalesItself?: boolean;
   /** `imagePath`: PGM/PPM/PNG/JPEG/TIFF (first page) on local disk */
   recognize(imagePath: string, opts?: OcrOptions): Promise<OcrPage>;
   /** tesseract page orientation (0/90/180/270 degrees clockwise the page must be rotated), when detectable */
@@ -37,4 +40,4 @@ export interface OcrEngine {
   close(): Promise<void>;
 }
 
-export type OcrEngineName = 'tesseract' | 'tesseract.js';
+export type OcrEngineName = 'tesseract' | 'tesseract.js' | 'ppocr';

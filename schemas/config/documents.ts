@@ -46,8 +46,8 @@ export const DocumentsConfig = section(
     ocr: z.object({
       engine: variable(
         'QUARRY_OCR_ENGINE',
-        kinds.oneOf(['auto', 'tesseract', 'tesseract.js']).default('auto'),
-        'OCR engine: the native `tesseract` CLI, `tesseract.js` (WASM), or `auto` (native when installed)',
+        kinds.oneOf(['auto', 'tesseract', 'tesseract.js', 'ppocr']).default('auto'),
+        'OCR engine for everything: the native `tesseract` CLI, `tesseract.js` (WASM), `ppocr` (PaddleOCR PP-OCRv4 in onnxruntime); or `auto`: PP-OCR for image files, the native tesseract (when installed) for PDF pages and video frames ([docs/documents.md](docs/documents.md#ocr-engines))',
       ),
       concurrency: variable(
         'QUARRY_OCR_CONCURRENCY',
