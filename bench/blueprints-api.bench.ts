@@ -9,7 +9,8 @@
  * the receipts do not contain, ECE of the output confidences (raw, and after an isotonic map fitted on one half
  * of the receipts and tested on the other, both ways), peak RSS of the process (API + workers + model).
  *   BENCH_RECEIPTS=12 runs the first 12 held-out receipts (default: all 30); BENCH_BLUEPRINTS=a,b only the fresh
- *   blueprints named (and the catalog one when `catalog` is named; default: all).
+ *   blueprints named (and the catalog one when `catalog` is named; default: all); BENCH_MODEL=off the layout
+ *   pass only, =on the model runs only. QUARRY_OCR_ENGINE chooses the OCR engine as it does for a user.
  * The model path's calibration map is fitted on other receipts and blueprints: `npm run bench -- blueprints-fit`.
  */
 import { promises as fs } from 'node:fs';
@@ -206,9 +207,11 @@ export default async function bench(): Promise<string> {
   const only = process.env.BENCH_BLUEPRINTS?.split(',').map((x) => x.trim());
   const all = (await specs()).filter((x) => !only || only.some((o) => x.name.startsWith(o === 'catalog' ? 'catalog' : `fresh: ${o}`)));
   const started = Date.now();
+  // BENCH_MODEL=off runs the layout pass only, =on the model runs only (default: both)
+  const which = process.env.BENCH_MODEL ?? 'both';
   const runs = [
-    ...(await runJobs(all.filter((s) => !s.model), ids, false, work)),
-    ...(await runJobs(all.filter((s) => s.model), ids, true, work)),
+    ...(which === 'on' ? [] : await runJobs(all.filter((s) => !s.model), ids, false, work)),
+    ...(which === 'off' ? [] : await runJobs(all.filter((s) => s.model), ids, true, work)),
   ];
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const rows = runs.map((r) => {
@@ -235,7 +238,7 @@ export default async function bench(): Promise<string> {
   });
   const load = os.loadavg()[0].toFixed(1);
   return [
-    `SROIE held-out receipts (${ids.length} of ${SROIE_HELD_OUT.length}: ${ids[0]}…${ids.at(-1)}), photos through the API (AWS SDK → Temporal → OCR → custom output); model: the embedded Qwen2.5 Coder 1.5B Q4_K_M on ${os.cpus().length} cores. ${new Date(started).toISOString().slice(0, 10)}, load average at the end ${load}.`,
+    `SROIE held-out receipts (${ids.length} of ${SROIE_HELD_OUT.length}: ${ids[0]}…${ids.at(-1)}), photos through the API (AWS SDK → Temporal → OCR → custom output); OCR engine: ${process.env.QUARRY_OCR_ENGINE ?? 'auto'}; model: the embedded Qwen2.5 Coder 1.5B Q4_K_M on ${os.cpus().length} cores. ${new Date(started).toISOString().slice(0, 10)}, load average at the end ${load}.`,
     '',
     '| blueprint | F1 | precision | recall | correct company / address / date / total | ungrounded explicit values | s / receipt |',
     '|---|---|---|---|---|---|---|',

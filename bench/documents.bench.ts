@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- documents`: born-digital pages/s and peak RSS on a generated 1,500-page PDF; scanned
- * seconds/page for both OCR engines and for the bare native tesseract CLI on the same page images (ratio);
+ * seconds/page for each OCR engine (tesseract, tesseract.js, ppocr) and for the bare native tesseract CLI on the same page images (ratio);
  * OCR word accuracy on ../shared/eval/scanned_pdf and FUNSD; table structure (ICDAR-2013 cell-adjacency F1)
  * on ../shared/eval/pdf_tables_icdar2013; reading order on the two-column scanned page (linn.pdf).
  * Eval data is read in place, never copied. Sizes: BENCH_DOC_PAGES (1500), BENCH_FUNSD_N (20).
@@ -92,7 +92,7 @@ export default async function documentsBench(): Promise<string> {
     );
   }
 
-  // 2. scanned: both engines vs the bare CLI on the same 300-dpi page images
+  // 2. scanned: each engine vs the bare CLI on the same 300-dpi page images
   const scanned = ['linn.pdf', 'huckfinn_c02-22.pdf', 'funsd_scan_3pages.pdf'].map((n) =>
     path.join(EVAL, 'scanned_pdf', n),
   );
@@ -118,7 +118,7 @@ export default async function documentsBench(): Promise<string> {
       `${cliPages} pages of 3 PDFs; per PDF its pages in parallel, ${os.availableParallelism()} processes`,
     );
     const engines: Record<string, ChildOut[]> = {};
-    for (const engine of ['tesseract', 'tesseract.js']) {
+    for (const engine of ['tesseract', 'tesseract.js', 'ppocr']) {
       const r = await child(
         scanned.map((s) => `${s}:PDF`),
         { QUARRY_OCR_ENGINE: engine, BENCH_KEEP_RESULT: '1' },
@@ -189,7 +189,7 @@ export default async function documentsBench(): Promise<string> {
     const b = bagOfWords(pred, ref);
     const secs = r.runs.reduce((s, x) => s + x.seconds, 0);
     add(
-      `FUNSD word accuracy (${ids.length} of 50 forms, tesseract)`,
+      `FUNSD word accuracy (${ids.length} of 50 forms, ${process.env.QUARRY_OCR_ENGINE ?? 'tesseract'})`,
       `F1 ${pct(b.f1)}`,
       `precision ${pct(b.precision)}, recall ${pct(b.recall)}, ${b.reference} reference words; ${f(secs / ids.length)} s/form`,
     );

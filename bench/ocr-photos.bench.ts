@@ -230,7 +230,7 @@ export default async function ocrPhotosBench(): Promise<string> {
     `|---|---|${paths.map(() => '---|').join('')}---|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    `Word F1: bag of words, case-insensitive, punctuation trimmed (bench/documents/metrics.ts). Engine: native tesseract (Debian 5.3, eng fast model) for all three; Quarry adds its preprocessing (contrast stretch, deskew for documents, enlargement of small text, the sparse-text pass). Images one at a time, one tesseract thread each; load average (1/5/15 min) ${loadBefore} at the start, ${load()} at the end, on a 2-core machine shared with other work.`,
+    `Word F1: bag of words, case-insensitive, punctuation trimmed (bench/documents/metrics.ts). Engines: Quarry's as configured (QUARRY_OCR_ENGINE=${process.env.QUARRY_OCR_ENGINE ?? 'auto'}: PP-OCRv4 for image files unless set, with the document path's contrast stretch and deskew; docs/documents.md#ocr-engines); the CLI is native tesseract (Debian 5.3, eng fast model). Images one at a time, one thread each; load average (1/5/15 min) ${loadBefore} at the start, ${load()} at the end, on a 2-core machine shared with other work.`,
   ].join('\n');
   if (wantSets || wantPaths) {
     // a partial table must not replace README's full one (bench/run.ts writes whatever is returned)

@@ -140,8 +140,8 @@ export async function extractImagePage(ctx: PageSourceContext, pageIndex: number
   let gray = await imagePageToGray(ctx.path, pageIndex);
   const original = { width: gray.width, height: gray.height };
   // low-resolution scans (a letter page under ~180 dpi) read better at twice the size: +6 points word F1 on FUNSD
-  // with tesseract; PP-OCR enlarges its line crops itself and detects at its own scale (ppocr.ts, SMALL_PAGE)
-  if (!ctx.engine.scalesItself && Math.max(gray.width, gray.height) < 1800) gray = await scaleGray(gray, 2);
+  // with tesseract, and with PP-OCR 76.7 % against 71.8 % (its line crops enlarged alone do not do it)
+  if (Math.max(gray.width, gray.height) < 1800) gray = await scaleGray(gray, 2);
   // 300 dpi assumed for point sizes (TIFF/PNG densities are often wrong); layout only uses ratios
   const page = await ocrPage(ctx, gray, pageIndex, original.width * 0.24, original.height * 0.24);
   return { ...page, sourceReason: 'image page: OCR' };

@@ -31,8 +31,8 @@ export interface OcrPage {
 
 export interface OcrEngine {
   readonly name: string;
-  /** the engine finds text lines at its own scale: a caller need not enlarge a low-resolution page for it */
-  readonly scalesItself?: boolean;
+  /** the engine reads text as light as its background in the grey page: no colour-contrast pass after it */
+  readonly readsFaintText?: boolean;
   /** `imagePath`: PGM/PPM/PNG/JPEG/TIFF (first page) on local disk */
   recognize(imagePath: string, opts?: OcrOptions): Promise<OcrPage>;
   /** tesseract page orientation (0/90/180/270 degrees clockwise the page must be rotated), when detectable */

