@@ -12,18 +12,14 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createAudioActivities } from '../activities/audio/audio-activities.ts';
-import { createJobActivities } from '../activities/job/job-activities.ts';
-import { createVideoActivities } from '../activities/video/video-activities.ts';
 import { chaptersFromShots, shotsFromCuts } from '../engines/media/shots.ts';
 import { closeOcrEngines } from '../engines/ocr/choose-engine.ts';
-import { TaskQueue } from '../schemas/modality.ts';
 import type { JobResult } from '../schemas/job.ts';
 import { VideoStandardOutput } from '../schemas/video-output.ts';
-import { createStack } from '../test/helpers/stack.ts';
 import { startDevServer } from '../test/helpers/temporal-server.ts';
 import { matchCuts, scoreVideo, type VideoScore } from './video/score.ts';
 import { ENCODINGS, makeTestVideo, type TestVideoTruth } from './video/test-video.ts';
+import { createVideoStack } from '../test/helpers/video-stack.ts';
 
 const run = promisify(execFile);
 const BEFORE_COMMIT = 'ba64d1d';
@@ -50,16 +46,7 @@ export default async function videoBench(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-bench-video-'));
   const detail = process.env.BENCH_VIDEO_DETAIL === '1';
   const server = await startDevServer();
-  const stack = await createStack({
-    address: server.address,
-    workflowsPath: new URL('../test/helpers/video-workflows.ts', import.meta.url).pathname,
-    activities: (deps) => ({
-      [TaskQueue.orchestration]: createJobActivities(deps),
-      [TaskQueue.video]: createVideoActivities(deps),
-      [TaskQueue.audio]: createAudioActivities(deps),
-    }),
-    api: true,
-  });
+  const stack = await createVideoStack(server.address);
   const detectBefore = await beforeDetector(dir);
   const rows: string[] = [];
   const total = { before: [0, 0, 0], after: [0, 0, 0], phrases: [0, 0] };

@@ -14,29 +14,17 @@ import {
   InvokeDataAutomationAsyncCommand,
 } from '@aws-sdk/client-bedrock-data-automation-runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
-import { createJobActivities } from '../../activities/job/job-activities.ts';
-import { createVideoActivities } from '../../activities/video/video-activities.ts';
 import { scoreVideo } from '../../bench/video/score.ts';
 import { makeTestVideo, type TestVideoTruth } from '../../bench/video/test-video.ts';
 import { closeOcrEngines } from '../../engines/ocr/choose-engine.ts';
-import { TaskQueue } from '../../schemas/modality.ts';
 import { VideoStandardOutput } from '../../schemas/video-output.ts';
-import { createStack, type Stack } from '../helpers/stack.ts';
+import type { Stack } from '../helpers/stack.ts';
+import { createVideoStack } from '../helpers/video-stack.ts';
 
 let stack: Stack;
 let truth: TestVideoTruth;
 beforeAll(async () => {
-  stack = await createStack({
-    address: inject('temporalAddress'),
-    workflowsPath: new URL('../helpers/video-workflows.ts', import.meta.url).pathname,
-    activities: (deps) => ({
-      [TaskQueue.orchestration]: createJobActivities(deps),
-      [TaskQueue.video]: createVideoActivities(deps),
-      [TaskQueue.audio]: createAudioActivities(deps),
-    }),
-    api: true,
-  });
+  stack = await createVideoStack(inject('temporalAddress'));
   // small and short enough for a test: 640×360, six shots of 4 s
   truth = await makeTestVideo(path.join(stack.root, 'in'), { width: 640, height: 360, shotSeconds: 4 });
   for (const f of await fs.readdir(path.join(stack.root, 'in')))

@@ -2,25 +2,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createAudioActivities } from '../../activities/audio/audio-activities.ts';
-import { createJobActivities } from '../../activities/job/job-activities.ts';
-import { createVideoActivities } from '../../activities/video/video-activities.ts';
 import type { JobResult } from '../../schemas/job.ts';
-import { TaskQueue } from '../../schemas/modality.ts';
-import { createStack, type Stack } from '../helpers/stack.ts';
+import type { Stack } from '../helpers/stack.ts';
+import { createVideoStack } from '../helpers/video-stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await createStack({
-    address: inject('temporalAddress'),
-    workflowsPath: new URL('../helpers/video-workflows.ts', import.meta.url).pathname,
-    activities: (deps) => ({
-      [TaskQueue.orchestration]: createJobActivities(deps),
-      [TaskQueue.video]: createVideoActivities(deps),
-      [TaskQueue.audio]: createAudioActivities(deps),
-    }),
-    api: true,
-  });
+  stack = await createVideoStack(inject('temporalAddress'));
   await fs.mkdir(path.join(stack.root, 'in'));
   await fs.copyFile('samples/sample.mp4', path.join(stack.root, 'in', 'clip.mp4'));
   // a talking clip: espeak-ng speech over a test pattern
