@@ -105,17 +105,34 @@ export function wordsOfLine(chars: readonly CtcChar[], ink: Uint8Array, steps: n
   const between = runs.slice(1).sort((a, b) => a - b);
   const median = between.length ? between[Math.floor(between.length / 2)] : 0;
   const space = Math.max(SPACE_OF_HEIGHT * height, SPACE_OF_MEDIAN_GAP * median);
+  // a frame marks where a character was recognised, not where its ink starts and ends: a word's span is grown
+  // over the ink around it, up to a blank run half a space wide (else neighbouring words would look far apart)
+  const stop = Math.max(2, space / 2);
+  const grow = (x: number, dir: -1 | 1, limit: number) => {
+    let edge = x;
+    let blank = 0;
+    for (let i = x + dir; dir < 0 ? i >= limit : i <= limit; i += dir) {
+      if (ink[i]) {
+        edge = i;
+        blank = 0;
+      } else if (++blank >= stop) break;
+    }
+    return edge;
+  };
   const words: LineWord[] = [];
   let cur: CtcChar[] = [];
+  let previousEnd = -1;
   const flush = () => {
     if (cur.length) {
+      const first = grow(col(cur[0].first), -1, previousEnd + 1);
+      const last = grow(col(cur[cur.length - 1].last), 1, width - 1);
       words.push({
         text: cur.map((c) => c.ch).join(''),
-        // a word runs from the left edge of its first character's frames to the right edge of its last's
-        from: col(cur[0].first - 0.5) / width,
-        to: Math.min(1, col(cur[cur.length - 1].last + 0.5) / width),
+        from: first / width,
+        to: Math.min(1, (last + 1) / width),
         confidence: cur.reduce((a, c) => a + c.p, 0) / cur.length,
       });
+      previousEnd = last;
     }
     cur = [];
   };

@@ -61,10 +61,11 @@ describe('word spaces from the line’s ink', () => {
     const cs = chars('ABCD', [3, 7, 18, 22]);
     const words = wordsOfLine(cs, ink, 50, 48);
     expect(words.map((w) => w.text)).toEqual(['AB', 'CD']);
-    // spans follow the frames: AB starts near x=14, CD ends near x=90 (of 200)
-    expect(words[0].from).toBeCloseTo(14 / 200, 1);
-    expect(words[1].to).toBeGreaterThan(88 / 200);
-    expect(words[1].to).toBeLessThan(96 / 200);
+    // spans hug the ink around the frames: AB from x=10 to 38, CD from 68 to 96 (of 200)
+    expect(words.map((w) => [w.from * 200, w.to * 200])).toEqual([
+      [10, 38],
+      [68, 96],
+    ]);
   });
 
   it('never splits a number at its decimal point, even with blank around the narrow dot', () => {
