@@ -47,7 +47,14 @@ async function treeRssMb(pid: number): Promise<number> {
 
 /** The test video's picture looped to `seconds`, with the long speech file as its sound; and its truth. */
 async function longVideo(seconds: number, speech: string): Promise<TestVideoTruth> {
-  const base = await makeTestVideo(path.join(WORK, 'base'), { speech: false });
+  // the test video's grain and cellular-automaton shots cost ~80 MB a loop at CRF 23 (6 GB an hour): capped at
+  // 1.5 Mbit/s, as a screen recording or a webinar would be
+  const capped = {
+    name: 'H.264 MP4, 1.5 Mbit/s',
+    ext: 'mp4',
+    args: ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '3000k', '-pix_fmt', 'yuv420p'],
+  };
+  const base = await makeTestVideo(path.join(WORK, 'base'), { speech: false, encoding: capped });
   const loops = Math.ceil((seconds * 1000) / base.durationMs);
   const file = path.join(WORK, `long-${Math.round(seconds / 60)}min.mp4`);
   await run('ffmpeg', [
