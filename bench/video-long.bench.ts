@@ -139,7 +139,9 @@ export default async function videoLongBench(): Promise<string> {
       await stack.storage.readJson(meta.output_metadata[0].segment_metadata[0].standard_output_path),
     );
     const s = scoreVideo(out, truth);
-    const hyp = normalizeText(out.video.transcript?.representation.text ?? '');
+    // BDA's transcript text labels each segment with its speaker ("[spk_0]: …"): the labels are not words said
+    const said = (out.video.transcript?.representation.text ?? '').replace(/^\[[^\]]*\]:\s*/gm, '');
+    const hyp = normalizeText(said);
     const wer = wordErrors(speech.reference, hyp) / speech.reference.length;
     const left = (await fs.readdir(path.join(stack.root, 'out'), { recursive: true })).filter((f) =>
       /(^|\/)\.work(\/|$)/.test(String(f)),
