@@ -47,12 +47,12 @@ export type OcrSource = 'image file' | 'scanned page' | 'video frame';
 const chosen = new Map<string, Promise<OcrEngine>>();
 export function defaultOcrEngine(config: OcrConfig, source: OcrSource = 'scanned page'): Promise<OcrEngine> {
   const wanted = config.documents.ocr.engine;
-  const key = wanted === 'auto' && source === 'image file' ? 'auto image' : wanted;
+  const key = `${wanted}/${source}`;
   let e = chosen.get(key);
   if (!e) {
     e = (async () => {
-      if (key !== 'auto' && key !== 'auto image') return ocrEngine(key, config);
-      if (key === 'auto image' && (await ppocrAvailable())) return ocrEngine('ppocr', config);
+      if (wanted !== 'auto') return ocrEngine(wanted, config);
+      if (source === 'image file' && (await ppocrAvailable())) return ocrEngine('ppocr', config);
       return ocrEngine((await hasTool(config.tools.tesseract)) ? 'tesseract' : 'tesseract.js', config);
     })();
     chosen.set(key, e);

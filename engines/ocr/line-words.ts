@@ -52,10 +52,22 @@ export function decodeCtc(
  */
 export function inkColumns(gray: ArrayLike<number>, width: number, height: number): Uint8Array {
   const n = width * height;
-  const sorted = Float64Array.from({ length: n }, (_, i) => gray[i]).sort();
-  const lo = sorted[Math.floor(n * 0.02)];
-  const mid = sorted[Math.floor(n / 2)];
-  const hi = sorted[Math.min(n - 1, Math.floor(n * 0.98))];
+  // the 2nd, 50th and 98th percentiles from a 256-bin histogram (a sort of every pixel cost ~5 ms a line on the
+  // worker's event loop)
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) hist[Math.max(0, Math.min(255, Math.round(gray[i])))]++;
+  const percentile = (q: number) => {
+    const rank = Math.min(n - 1, Math.floor(n * q));
+    let seen = 0;
+    for (let v = 0; v < 256; v++) {
+      seen += hist[v];
+      if (seen > rank) return v;
+    }
+    return 255;
+  };
+  const lo = percentile(0.02);
+  const mid = percentile(0.5);
+  const hi = percentile(0.98);
   const darkText = mid - lo >= hi - mid;
   const threshold = darkText ? (mid + lo) / 2 : (mid + hi) / 2;
   const margin = Math.floor(height / 12);

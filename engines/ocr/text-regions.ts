@@ -3,7 +3,7 @@
  * but axis-aligned: pixels above the threshold form connected regions; a region whose mean probability is
  * below the box threshold, or that is thinner than a few pixels, is dropped; the rest are grown by PaddleOCR's
  * unclip distance (area × ratio / perimeter), since the detector marks a shrunken core of each line. Rotated
- * lines get their upright bounding box (pages are deskewed before OCR). Pure; hand-written: the one JavaScript
+ * lines get their upright bounding box (document pages are deskewed before OCR; IMAGE inputs are not). Pure; hand-written: the one JavaScript
  * port of the post-process (@gutenye/ocr-common) goes through OpenCV's WASM build and keeps a matrix per line
  * it crops.
  */
@@ -54,11 +54,14 @@ export function textRegions(prob: ArrayLike<number>, w: number, h: number, o: Re
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1])
-        if (j >= 0 && !label[j] && prob[j] > threshold) {
+      // the four neighbours, inline: no array or closure per pixel (this runs on the worker's event loop)
+      for (let k = 0; k < 4; k++) {
+        const j = k === 0 ? (x > 0 ? i - 1 : -1) : k === 1 ? (x < w - 1 ? i + 1 : -1) : k === 2 ? i - w : i + w;
+        if (j >= 0 && j < w * h && !label[j] && prob[j] > threshold) {
           label[j] = next;
           stack.push(j);
         }
+      }
     }
     const bw = x1 - x0 + 1;
     const bh = y1 - y0 + 1;
