@@ -189,7 +189,7 @@ export default async function documentsBench(): Promise<string> {
     const b = bagOfWords(pred, ref);
     const secs = r.runs.reduce((s, x) => s + x.seconds, 0);
     add(
-      `FUNSD word accuracy (${ids.length} of 50 forms, ${process.env.QUARRY_OCR_ENGINE ?? 'tesseract'})`,
+      `FUNSD word accuracy (${ids.length} of 50 forms, ${process.env.QUARRY_OCR_ENGINE ?? 'auto: ppocr for image files'})`,
       `F1 ${pct(b.f1)}`,
       `precision ${pct(b.precision)}, recall ${pct(b.recall)}, ${b.reference} reference words; ${f(secs / ids.length)} s/form`,
     );
